@@ -1,0 +1,2 @@
+/** JMH suites that measure toutiao-kit beside its peers. */
+package io.toutiao.benchmarks;

@@ -1,0 +1,2 @@
+/** Elasticsearch helpers: indexes and aliases, bulk ingest, search, suggestions, database sync. */
+package io.toutiao.search;

@@ -1,0 +1,2 @@
+/** Image validation by content and object storage (local filesystem and Qiniu). */
+package io.toutiao.storage;

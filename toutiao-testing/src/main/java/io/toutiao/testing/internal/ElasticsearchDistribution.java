@@ -1,0 +1,287 @@
+package io.toutiao.testing.internal;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.JarURLConnection;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.Properties;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+
+/**
+ * Locates the Elasticsearch distribution, unpacks it once per machine and installs the
+ * toutiao-testing plugin into it. Not part of the public API.
+ *
+ * <p>Lookup order: {@code toutiao.es.home} / {@code TOUTIAO_ES_HOME} (an unpacked distribution);
+ * {@code toutiao.es.distribution} / {@code TOUTIAO_ES_DISTRIBUTION} (the zip); the integ-test zip
+ * on the class path (a Maven dependency of toutiao-testing); the zip in the local Maven repository.
+ */
+public final class ElasticsearchDistribution {
+
+  /** Name of the plugin folder under {@code plugins/}. */
+  public static final String PLUGIN_NAME = "toutiao-test";
+
+  private static final String PLUGIN_DESCRIPTOR =
+      "io/toutiao/testing/esplugin/plugin-descriptor.properties";
+
+  private ElasticsearchDistribution() {}
+
+  /**
+   * Returns the version of the distribution this build was made with.
+   *
+   * @return e.g. {@code 8.19.21}
+   */
+  public static String version() {
+    try (InputStream in =
+        ElasticsearchDistribution.class.getResourceAsStream(
+            "/io/toutiao/testing/versions.properties")) {
+      Properties properties = new Properties();
+      properties.load(in);
+      return properties.getProperty("elasticsearch.version");
+    } catch (IOException | NullPointerException e) {
+      throw new IllegalStateException("toutiao-testing is missing its versions.properties", e);
+    }
+  }
+
+  /**
+   * Returns an unpacked distribution with the test plugin installed, preparing it if needed.
+   *
+   * @return the Elasticsearch home directory
+   * @throws IllegalStateException naming what was tried when no distribution can be found
+   */
+  public static synchronized Path prepareHome() {
+    String configuredHome = setting("toutiao.es.home", "TOUTIAO_ES_HOME");
+    Path home = configuredHome != null ? Paths.get(configuredHome) : unpack(findZip());
+    if (!Files.isExecutable(home.resolve("bin/elasticsearch"))) {
+      throw new IllegalStateException(
+          home + " is not an Elasticsearch home (no executable bin/elasticsearch)");
+    }
+    installPlugin(home);
+    return home;
+  }
+
+  static String setting(String property, String variable) {
+    String value = System.getProperty(property);
+    if (value == null || value.isBlank()) {
+      value = System.getenv(variable);
+    }
+    return value == null || value.isBlank() ? null : value;
+  }
+
+  private static Path findZip() {
+    List<String> tried = new ArrayList<>();
+    String configured = setting("toutiao.es.distribution", "TOUTIAO_ES_DISTRIBUTION");
+    if (configured != null) {
+      Path zip = Paths.get(configured);
+      if (Files.isRegularFile(zip)) {
+        return zip;
+      }
+      tried.add("configured " + zip + " (no such file)");
+    }
+    String version = version();
+    String fileName = "elasticsearch-" + version + ".zip";
+    for (String entry : System.getProperty("java.class.path", "").split(File.pathSeparator)) {
+      if (entry.endsWith(File.separator + fileName) && Files.isRegularFile(Paths.get(entry))) {
+        return Paths.get(entry);
+      }
+    }
+    tried.add(fileName + " on the class path (not there)");
+    String repository = System.getProperty("maven.repo.local");
+    Path localRepository =
+        repository != null
+            ? Paths.get(repository)
+            : Paths.get(System.getProperty("user.home"), ".m2", "repository");
+    Path zip =
+        localRepository.resolve(
+            Paths.get(
+                "org",
+                "elasticsearch",
+                "distribution",
+                "integ-test-zip",
+                "elasticsearch",
+                version,
+                fileName));
+    if (Files.isRegularFile(zip)) {
+      return zip;
+    }
+    tried.add(zip + " (not there)");
+    throw new IllegalStateException(
+        "No Elasticsearch distribution found. Tried: "
+            + String.join("; ", tried)
+            + ". Fetch it with: mvn dependency:get -Dartifact=org.elasticsearch.distribution.integ-test-zip:elasticsearch:"
+            + version
+            + ":zip, or set TOUTIAO_ES_HOME to an unpacked distribution, or TOUTIAO_ES_URL to a running node.");
+  }
+
+  private static Path unpack(Path zip) {
+    Path root = Paths.get(System.getProperty("java.io.tmpdir"), "toutiao-kit");
+    String name = zip.getFileName().toString().replaceFirst("\\.zip$", "");
+    Path home = root.resolve(name + "-" + Long.toHexString(zip.toFile().length()));
+    Path marker = home.resolve(".toutiao-unpacked");
+    try {
+      Files.createDirectories(root);
+      try {
+        Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
+      } catch (IOException notOwner) {
+        // another user created it; it is readable or unpacking below fails with a clear error
+      }
+      // Closing the channel releases the lock; other JVMs unpacking the same zip wait here.
+      try (FileChannel lockFile =
+          FileChannel.open(
+              root.resolve(name + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+        lockFile.lock();
+        if (Files.exists(marker)) {
+          return home;
+        }
+        WorkDirs.deleteTree(home);
+        Path staging = Files.createTempDirectory(root, name + "-staging-");
+        extract(zip, staging);
+        Path top;
+        try (Stream<Path> children = Files.list(staging)) {
+          List<Path> list = children.toList();
+          top = list.size() == 1 && Files.isDirectory(list.get(0)) ? list.get(0) : staging;
+        }
+        makeReadableByAll(top);
+        Files.move(top, home, StandardCopyOption.ATOMIC_MOVE);
+        WorkDirs.deleteTree(staging);
+        Files.createFile(marker);
+        return home;
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not unpack " + zip + " into " + home, e);
+    }
+  }
+
+  private static void extract(Path zip, Path target) throws IOException {
+    try (ZipFile file = new ZipFile(zip.toFile())) {
+      Enumeration<? extends ZipEntry> entries = file.entries();
+      while (entries.hasMoreElements()) {
+        ZipEntry entry = entries.nextElement();
+        Path out = target.resolve(entry.getName()).normalize();
+        if (!out.startsWith(target)) {
+          throw new IOException("zip entry escapes the target folder: " + entry.getName());
+        }
+        if (entry.isDirectory()) {
+          Files.createDirectories(out);
+          continue;
+        }
+        Files.createDirectories(out.getParent());
+        try (InputStream in = file.getInputStream(entry)) {
+          Files.copy(in, out, StandardCopyOption.REPLACE_EXISTING);
+        }
+        if (out.getParent().getFileName().toString().equals("bin")) {
+          Files.setPosixFilePermissions(out, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+      }
+    }
+  }
+
+  /** Lets an unprivileged user (Elasticsearch refuses root) read the tree and run its scripts. */
+  static void makeReadableByAll(Path tree) throws IOException {
+    Files.walkFileTree(
+        tree,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs)
+              throws IOException {
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+              throws IOException {
+            boolean executable = Files.isExecutable(file);
+            Files.setPosixFilePermissions(
+                file, PosixFilePermissions.fromString(executable ? "rwxr-xr-x" : "rw-r--r--"));
+            return FileVisitResult.CONTINUE;
+          }
+        });
+  }
+
+  private static void installPlugin(Path home) {
+    URL descriptor =
+        ElasticsearchDistribution.class.getClassLoader().getResource(PLUGIN_DESCRIPTOR);
+    if (descriptor == null) {
+      throw new IllegalStateException(
+          "io.toutiao:toutiao-testing-es-plugin is not on the class path; it provides the cjk analyzer and GET /");
+    }
+    Path pluginDir = home.resolve("plugins").resolve(PLUGIN_NAME);
+    try {
+      Files.createDirectories(pluginDir);
+      byte[] jar = pluginJar(descriptor);
+      Path jarFile = pluginDir.resolve(PLUGIN_NAME + ".jar");
+      if (!Files.exists(jarFile) || !Arrays.equals(Files.readAllBytes(jarFile), jar)) {
+        Files.write(jarFile, jar);
+      }
+      try (InputStream in = descriptor.openStream()) {
+        Files.copy(
+            in,
+            pluginDir.resolve("plugin-descriptor.properties"),
+            StandardCopyOption.REPLACE_EXISTING);
+      }
+      makeReadableByAll(pluginDir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not install the test plugin into " + pluginDir, e);
+    }
+  }
+
+  /** The plugin's jar: the one on the class path, or one built from its classes folder. */
+  private static byte[] pluginJar(URL descriptor) throws IOException {
+    if ("jar".equals(descriptor.getProtocol())) {
+      JarURLConnection connection = (JarURLConnection) descriptor.openConnection();
+      connection.setUseCaches(false);
+      try {
+        return Files.readAllBytes(Paths.get(connection.getJarFileURL().toURI()));
+      } catch (URISyntaxException e) {
+        throw new IOException("unexpected plugin location " + descriptor, e);
+      }
+    }
+    try {
+      Path classes = Paths.get(descriptor.toURI());
+      for (int i = 0; i < PLUGIN_DESCRIPTOR.split("/").length; i++) {
+        classes = classes.getParent();
+      }
+      return jarOf(classes);
+    } catch (URISyntaxException e) {
+      throw new IOException("unexpected plugin location " + descriptor, e);
+    }
+  }
+
+  private static byte[] jarOf(Path classes) throws IOException {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (JarOutputStream jar = new JarOutputStream(bytes);
+        Stream<Path> files = Files.walk(classes)) {
+      for (Path file : (Iterable<Path>) files.filter(Files::isRegularFile).sorted()::iterator) {
+        JarEntry entry =
+            new JarEntry(classes.relativize(file).toString().replace(File.separatorChar, '/'));
+        entry.setTime(0);
+        jar.putNextEntry(entry);
+        Files.copy(file, (OutputStream) jar);
+        jar.closeEntry();
+      }
+    }
+    return bytes.toByteArray();
+  }
+}
