@@ -78,7 +78,12 @@ public final class RatioReport {
     StringBuilder line = new StringBuilder(workload);
     JsonNode ours = byLibrary.get("toutiao");
     String unit = "";
-    for (Map.Entry<String, JsonNode> entry : byLibrary.entrySet()) {
+    Map<String, JsonNode> oursFirst = new LinkedHashMap<>();
+    if (ours != null) {
+      oursFirst.put("toutiao", ours);
+    }
+    oursFirst.putAll(byLibrary);
+    for (Map.Entry<String, JsonNode> entry : oursFirst.entrySet()) {
       JsonNode metric = entry.getValue().path("primaryMetric");
       unit = metric.path("scoreUnit").asText();
       line.append(' ')

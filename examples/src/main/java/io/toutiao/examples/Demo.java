@@ -1,5 +1,9 @@
 package io.toutiao.examples;
 
+import io.toutiao.core.id.IdCodec;
+import io.toutiao.core.id.SnowflakeConfig;
+import io.toutiao.core.id.SnowflakeId;
+import io.toutiao.core.id.SnowflakeIdGenerator;
 import io.toutiao.testing.ElasticsearchServer;
 import io.toutiao.testing.RedisServer;
 import java.io.IOException;
@@ -23,6 +27,8 @@ public final class Demo {
    * @throws IOException when a service cannot be reached
    */
   public static void main(String[] args) throws IOException {
+    demoIds();
+
     step("Starting an embedded Redis (redis-server on PATH, else the bundled binary)");
     try (RedisServer redis = RedisServer.start()) {
       String info = (String) redis.command("INFO", "server");
@@ -37,6 +43,27 @@ public final class Demo {
       }
     }
     step("Done");
+  }
+
+  private static void demoIds() {
+    step("Snowflake ids (toutiao-core): reference layout, datacenter 1, worker 3");
+    SnowflakeIdGenerator ids =
+        new SnowflakeIdGenerator(SnowflakeConfig.custom().datacenterId(1).workerId(3).build());
+    long id = ids.nextId();
+    SnowflakeId parsed = ids.parse(id);
+    say("nextId() = " + id + "  compact: " + IdCodec.toCompact(id));
+    say(
+        "parse: time "
+            + parsed.timestamp()
+            + ", datacenter "
+            + parsed.datacenterId()
+            + ", worker "
+            + parsed.workerId()
+            + ", sequence "
+            + parsed.sequence());
+    long[] batch = ids.nextIds(5);
+    say("nextIds(5) = " + java.util.Arrays.toString(batch));
+    say("layout lasts until " + ids.config().lifetimeEnd());
   }
 
   private static void demoSearch(ElasticsearchServer es) throws IOException {
