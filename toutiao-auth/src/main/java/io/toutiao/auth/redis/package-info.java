@@ -1,0 +1,2 @@
+/** A Redis-backed {@link io.toutiao.auth.RevocationStore}; needs the optional Jedis dependency. */
+package io.toutiao.auth.redis;
