@@ -15,6 +15,16 @@ shift
 mvn -q -B -ntp -DskipTests -pl benchmarks -am package
 jar=benchmarks/target/benchmarks.jar
 out="benchmarks/target/jmh-$(printf '%s' "$regex" | tr -c 'A-Za-z0-9_.-' '_').json"
-java -jar "$jar" "$regex" -f 1 -wi 2 -i 3 -w 1s -r 2s "$@" -rf json -rff "$out"
+# Quick defaults, each unless the caller gave that option (JMH refuses an option twice).
+defaults=()
+for pair in "-f 1" "-wi 2" "-i 3" "-w 1s" "-r 2s"; do
+  option=${pair%% *}
+  given=false
+  for arg in "$@"; do
+    [ "$arg" = "$option" ] && given=true
+  done
+  $given || defaults+=($pair)
+done
+java -jar "$jar" "$regex" "${defaults[@]}" "$@" -rf json -rff "$out"
 echo
 java -cp "$jar" io.toutiao.benchmarks.RatioReport "$out"

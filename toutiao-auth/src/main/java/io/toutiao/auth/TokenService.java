@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
@@ -370,7 +371,8 @@ public final class TokenService {
         issuedAt,
         expiration.toInstant(),
         roles(claims),
-        Map.copyOf(claims));
+        // jjwt's parsed claims are immutable already; a view avoids copying them per verification.
+        Collections.unmodifiableMap(claims));
   }
 
   private static Instant issuedAt(Claims claims) {
@@ -477,10 +479,8 @@ public final class TokenService {
       throw new IllegalArgumentException(
           "the token has no jti and cannot be revoked alone; revoke the user's tokens instead");
     }
+    // Cached verifications need no purge: revocation is checked on every cache hit.
     requireStore().revoke(token.tokenId(), token.expiresAt().plus(config.clockSkew()));
-    if (cache != null) {
-      cache.asMap().values().removeIf(cached -> token.tokenId().equals(cached.tokenId()));
-    }
   }
 
   /**
