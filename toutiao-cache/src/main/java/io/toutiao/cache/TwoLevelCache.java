@@ -1,8 +1,6 @@
 package io.toutiao.cache;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
+import io.toutiao.cache.internal.LocalLevel;
 import io.toutiao.cache.redis.RedisLease;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -67,14 +65,14 @@ import redis.clients.jedis.params.SetParams;
 public final class TwoLevelCache<K, V> implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(TwoLevelCache.class);
-  private static final Object ABSENT = new Object();
+  private static final Object ABSENT = LocalLevel.ABSENT;
   private static final Object UNDECODABLE = new Object();
   private static final long POLL_MILLIS = 20;
 
   private final CacheConfig<K, V> config;
   private final UnifiedJedis jedis;
   private final RedisLease leases;
-  private final Cache<String, Object> l1;
+  private final LocalLevel<K> l1;
   private final ConcurrentHashMap<String, CompletableFuture<Object>> inFlight =
       new ConcurrentHashMap<>();
   private final byte[] nullMarker;
@@ -112,30 +110,7 @@ public final class TwoLevelCache<K, V> implements AutoCloseable {
     this.leases = new RedisLease(jedis);
     this.nullMarker = config.nullMarker().getBytes(StandardCharsets.UTF_8);
     this.degradedLoads = new Semaphore(config.degradedLoadConcurrency(), true);
-    long l1Nanos = config.l1Ttl().toNanos();
-    long l1NullNanos = Math.min(l1Nanos, config.nullTtl().toNanos());
-    this.l1 =
-        Caffeine.newBuilder()
-            .maximumSize(config.l1MaximumSize())
-            .expireAfter(
-                new Expiry<String, Object>() {
-                  @Override
-                  public long expireAfterCreate(String key, Object value, long now) {
-                    return value == ABSENT ? l1NullNanos : l1Nanos;
-                  }
-
-                  @Override
-                  public long expireAfterUpdate(
-                      String key, Object value, long now, long remaining) {
-                    return value == ABSENT ? l1NullNanos : l1Nanos;
-                  }
-
-                  @Override
-                  public long expireAfterRead(String key, Object value, long now, long remaining) {
-                    return remaining;
-                  }
-                })
-            .build();
+    this.l1 = new LocalLevel<>(config.l1MaximumSize(), config.l1Ttl(), config.nullTtl());
     this.scheduler =
         Executors.newSingleThreadScheduledExecutor(
             runnable -> {
@@ -143,6 +118,8 @@ public final class TwoLevelCache<K, V> implements AutoCloseable {
               thread.setDaemon(true);
               return thread;
             });
+    long sweepMillis = Math.max(1000, config.l1Ttl().toMillis());
+    scheduler.scheduleWithFixedDelay(l1::sweep, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
     this.subscriber = new Subscriber();
     Thread thread =
         new Thread(subscriber::run, "toutiao-cache-" + config.name() + "-invalidations");
@@ -161,15 +138,15 @@ public final class TwoLevelCache<K, V> implements AutoCloseable {
    */
   public Optional<V> get(K key) {
     Objects.requireNonNull(key, "key must not be null");
+    Object cached = l1.get(key);
+    if (cached != null) {
+      l1Hits.increment();
+      return unwrap(cached);
+    }
     String redisKey = config.redisKey(key);
     if (config.bloomFilter() != null && !config.bloomFilter().mightContain(redisKey)) {
       bloomRejections.increment();
       return Optional.empty();
-    }
-    Object cached = l1.getIfPresent(redisKey);
-    if (cached != null) {
-      l1Hits.increment();
-      return unwrap(cached);
     }
     l1Misses.increment();
     return unwrap(singleFlight(redisKey, () -> loadThroughRedis(key, redisKey)));
@@ -193,7 +170,7 @@ public final class TwoLevelCache<K, V> implements AutoCloseable {
         bloomRejections.increment();
         continue;
       }
-      Object cached = l1.getIfPresent(redisKey);
+      Object cached = l1.get(key);
       if (cached != null) {
         l1Hits.increment();
         unwrap(cached).ifPresent(value -> found.put(key, value));
@@ -233,8 +210,8 @@ public final class TwoLevelCache<K, V> implements AutoCloseable {
           continue;
         }
         l2Hits.increment();
-        l1.put(reply.getKey(), value);
         K key = missing.remove(reply.getKey());
+        l1.put(key, reply.getKey(), value);
         if (value != ABSENT) {
           found.put(key, cast(value));
         }
@@ -266,7 +243,7 @@ public final class TwoLevelCache<K, V> implements AutoCloseable {
         (redisKey, key) -> {
           V value = loaded.get(key);
           toWrite.put(redisKey, value == null ? ABSENT : value);
-          l1.put(redisKey, value == null ? ABSENT : value);
+          l1.put(key, redisKey, value == null ? ABSENT : value);
           if (value != null) {
             found.put(key, value);
           }
@@ -312,7 +289,7 @@ public final class TwoLevelCache<K, V> implements AutoCloseable {
       throw new CacheCodecException(
           "cache '" + config.name() + "' cannot encode the value for key " + redisKey, e);
     }
-    l1.put(redisKey, value);
+    l1.put(key, redisKey, value);
     if (redisAllowed()) {
       try {
         jedis.set(bytes(redisKey), encoded, SetParams.setParams().px(ttlMillis(false)));
@@ -335,7 +312,7 @@ public final class TwoLevelCache<K, V> implements AutoCloseable {
   public void invalidate(K key) {
     Objects.requireNonNull(key, "key must not be null");
     String redisKey = config.redisKey(key);
-    l1.invalidate(redisKey);
+    l1.invalidate(key);
     try {
       jedis.del(redisKey);
       jedis.publish(config.invalidationChannel(), instanceId + " " + redisKey);
@@ -430,7 +407,7 @@ public final class TwoLevelCache<K, V> implements AutoCloseable {
         Object value = readRedis(redisKey);
         if (value != null) {
           l2Hits.increment();
-          l1.put(redisKey, value);
+          l1.put(key, redisKey, value);
           return value;
         }
         l2Misses.increment();
@@ -454,7 +431,7 @@ public final class TwoLevelCache<K, V> implements AutoCloseable {
           Object filled = readRedis(redisKey);
           if (filled != null) {
             l2Hits.increment();
-            l1.put(redisKey, filled);
+            l1.put(key, redisKey, filled);
             return filled;
           }
           return loadAndStore(key, redisKey);
@@ -466,7 +443,7 @@ public final class TwoLevelCache<K, V> implements AutoCloseable {
       Object value = readRedis(redisKey);
       if (value != null) {
         l2Hits.increment();
-        l1.put(redisKey, value);
+        l1.put(key, redisKey, value);
         return value;
       }
       if (System.nanoTime() > deadline) {
@@ -490,7 +467,7 @@ public final class TwoLevelCache<K, V> implements AutoCloseable {
         redisFailed(e);
       }
     }
-    l1.put(redisKey, value);
+    l1.put(key, redisKey, value);
     return value;
   }
 
@@ -517,7 +494,7 @@ public final class TwoLevelCache<K, V> implements AutoCloseable {
     try {
       degradedLoadCount.increment();
       Object value = callLoader(key, redisKey);
-      l1.put(redisKey, value);
+      l1.put(key, redisKey, value);
       return value;
     } finally {
       degradedLoads.release();
@@ -593,7 +570,9 @@ public final class TwoLevelCache<K, V> implements AutoCloseable {
   }
 
   private void redisSucceeded() {
-    consecutiveFailures.set(0);
+    if (consecutiveFailures.get() != 0) {
+      consecutiveFailures.set(0);
+    }
     if (circuitOpenUntil != 0) {
       circuitOpenUntil = 0;
       LOG.info("cache '{}': Redis answers again; circuit closed", config.name());
@@ -632,6 +611,7 @@ public final class TwoLevelCache<K, V> implements AutoCloseable {
   }
 
   private Optional<V> unwrap(Object cached) {
+    // ABSENT is LocalLevel's marker, returned both by L1 lookups and by loads.
     return cached == ABSENT ? Optional.empty() : Optional.of(cast(cached));
   }
 
@@ -659,7 +639,7 @@ public final class TwoLevelCache<K, V> implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "TwoLevelCache[" + config.name() + ", l1=" + l1.estimatedSize() + " entries]";
+    return "TwoLevelCache[" + config.name() + ", l1=" + l1.size() + " entries]";
   }
 
   /** Keeps a subscription to the invalidation channel, clearing L1 whenever it (re)subscribes. */
@@ -677,7 +657,7 @@ public final class TwoLevelCache<K, V> implements AutoCloseable {
           public void onMessage(String channel, String message) {
             int space = message.indexOf(' ');
             if (space > 0 && !message.startsWith(instanceId)) {
-              l1.invalidate(message.substring(space + 1));
+              l1.invalidateRedisKey(message.substring(space + 1));
             }
           }
         };
@@ -729,6 +709,6 @@ public final class TwoLevelCache<K, V> implements AutoCloseable {
 
   /** Visible for tests: the keys currently in L1. */
   List<String> l1Keys() {
-    return new ArrayList<>(l1.asMap().keySet());
+    return new ArrayList<>(l1.redisKeys());
   }
 }
