@@ -2,6 +2,7 @@ package io.toutiao.cache;
 
 import io.toutiao.cache.internal.LocalLevel;
 import io.toutiao.cache.redis.RedisLease;
+import io.toutiao.cache.redis.RedisStoreException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -424,7 +425,7 @@ public final class TwoLevelCache<K, V> implements AutoCloseable {
     String leaseKey = "lock:" + redisKey;
     long deadline = System.nanoTime() + config.leaseWait().toNanos();
     while (true) {
-      Optional<String> token = leases.tryAcquire(leaseKey, config.leaseTtl());
+      Optional<RedisLease.Lease> token = tryLease(leaseKey);
       if (token.isPresent()) {
         try {
           // The previous holder may have filled the key between our last read and this acquire.
@@ -436,7 +437,7 @@ public final class TwoLevelCache<K, V> implements AutoCloseable {
           }
           return loadAndStore(key, redisKey);
         } finally {
-          releaseQuietly(leaseKey, token.get());
+          releaseQuietly(token.get());
         }
       }
       sleep(POLL_MILLIS);
@@ -598,10 +599,21 @@ public final class TwoLevelCache<K, V> implements AutoCloseable {
     }
   }
 
-  private void releaseQuietly(String leaseKey, String token) {
+  /**
+   * Redis failures of the lease surface as Jedis exceptions, so the caller degrades as for reads.
+   */
+  private Optional<RedisLease.Lease> tryLease(String leaseKey) {
     try {
-      leases.release(leaseKey, token);
-    } catch (JedisException e) {
+      return leases.tryAcquire(leaseKey, config.leaseTtl());
+    } catch (RedisStoreException e) {
+      throw (JedisException) e.getCause();
+    }
+  }
+
+  private void releaseQuietly(RedisLease.Lease lease) {
+    try {
+      leases.release(lease);
+    } catch (RedisStoreException e) {
       l2Errors.increment();
     }
   }

@@ -47,6 +47,7 @@ public final class SnowflakeConfig {
   private final Duration reserveAhead;
   private final InstantSource clock;
   private final SnowflakeListener listener;
+  private final WorkerIdAssigner workerIdAssigner;
 
   private SnowflakeConfig(Builder builder, long workerId) {
     this.layout = builder.layout;
@@ -59,6 +60,16 @@ public final class SnowflakeConfig {
     this.reserveAhead = builder.reserveAhead;
     this.clock = builder.clock;
     this.listener = builder.listener;
+    this.workerIdAssigner = builder.workerIdAssigner;
+  }
+
+  /**
+   * Returns where the worker id came from; the generator asks it whether the id is still held.
+   *
+   * @return the assigner
+   */
+  public WorkerIdAssigner workerIdAssigner() {
+    return workerIdAssigner;
   }
 
   /**

@@ -61,6 +61,7 @@ public final class SnowflakeIdGenerator implements AutoCloseable {
   private final int randomStartBound;
   private final SnowflakeListener listener;
   private final boolean listening;
+  private final WorkerIdAssigner assigner;
 
   /** {@code tick << sequenceBits | sequence} of the last issued id. */
   private final AtomicLong state;
@@ -94,6 +95,7 @@ public final class SnowflakeIdGenerator implements AutoCloseable {
     this.randomStartBound = config.randomSequenceStartBound();
     this.listener = config.listener();
     this.listening = listener != SnowflakeListener.NOOP;
+    this.assigner = config.workerIdAssigner();
     this.store = config.highWaterMarkStore();
     this.reserveAheadMillis = config.reserveAhead().toMillis();
     if (store == null) {
@@ -225,6 +227,13 @@ public final class SnowflakeIdGenerator implements AutoCloseable {
    * {@code tick << sequenceBits | sequence}; the caller derives how many it got.
    */
   private long claim(int want) {
+    if (!assigner.isHeld()) {
+      throw new IdGenerationException(
+          "worker id "
+              + config.workerId()
+              + " is no longer held by this process (its lease was lost); no id was issued"
+              + " to avoid duplicates. Build a new generator with a freshly assigned worker id");
+    }
     while (true) {
       // Read the state before the clock: a tick seen in the state then never exceeds the clock
       // reading unless the clock really stepped back.

@@ -27,6 +27,18 @@ public interface WorkerIdAssigner {
   long assignWorkerId(SnowflakeLayout layout);
 
   /**
+   * Tells whether this process still holds the worker id it was assigned. A generator asks before
+   * every id and throws {@link IdGenerationException} when it no longer does, rather than risk a
+   * duplicate; leased ids (toutiao-cache's Redis assigner) can be lost, configured ones cannot.
+   * Must be fast (a volatile read).
+   *
+   * @return true while the id is held; always true by default
+   */
+  default boolean isHeld() {
+    return true;
+  }
+
+  /**
    * Always the same id, e.g. from configuration.
    *
    * @param workerId the id

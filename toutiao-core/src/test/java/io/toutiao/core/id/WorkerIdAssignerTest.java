@@ -60,4 +60,31 @@ class WorkerIdAssignerTest {
         .hasMessageContaining("workerId must be between 0 and 31")
         .hasMessageContaining("got 40");
   }
+
+  @Test
+  void aGeneratorStopsWhenItsWorkerIdIsNoLongerHeld() {
+    java.util.concurrent.atomic.AtomicBoolean held =
+        new java.util.concurrent.atomic.AtomicBoolean(true);
+    WorkerIdAssigner leased =
+        new WorkerIdAssigner() {
+          @Override
+          public long assignWorkerId(SnowflakeLayout layout) {
+            return 5;
+          }
+
+          @Override
+          public boolean isHeld() {
+            return held.get();
+          }
+        };
+    SnowflakeIdGenerator ids =
+        new SnowflakeIdGenerator(SnowflakeConfig.custom().workerIdAssigner(leased).build());
+    ids.nextId();
+    held.set(false);
+
+    assertThatThrownBy(ids::nextId)
+        .isInstanceOf(IdGenerationException.class)
+        .hasMessageContaining("worker id 5 is no longer held");
+    assertThatThrownBy(() -> ids.nextIds(3)).isInstanceOf(IdGenerationException.class);
+  }
 }
