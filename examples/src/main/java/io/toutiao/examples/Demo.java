@@ -1,5 +1,18 @@
 package io.toutiao.examples;
 
+import io.toutiao.auth.AuthException;
+import io.toutiao.auth.KeyRing;
+import io.toutiao.auth.SigningKey;
+import io.toutiao.auth.TokenAlgorithm;
+import io.toutiao.auth.TokenConfig;
+import io.toutiao.auth.TokenPair;
+import io.toutiao.auth.TokenService;
+import io.toutiao.auth.redis.RedisRevocationStore;
+import io.toutiao.cache.CacheConfig;
+import io.toutiao.cache.Codecs;
+import io.toutiao.cache.TwoLevelCache;
+import io.toutiao.cache.redis.CounterStore;
+import io.toutiao.cache.redis.RecentList;
 import io.toutiao.core.id.IdCodec;
 import io.toutiao.core.id.SnowflakeConfig;
 import io.toutiao.core.id.SnowflakeId;
@@ -8,8 +21,17 @@ import io.toutiao.testing.ElasticsearchServer;
 import io.toutiao.testing.RedisServer;
 import java.io.IOException;
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import redis.clients.jedis.RedisClient;
 
 /**
  * The README's main job: starts the embedded services and walks through what toutiao-kit does.
@@ -33,8 +55,11 @@ public final class Demo {
     try (RedisServer redis = RedisServer.start()) {
       String info = (String) redis.command("INFO", "server");
       say("Redis " + field(info, "redis_version") + " at " + redis.uri());
-      redis.command("SET", "user:1:profile", "{\"name\":\"头条小编\"}", "EX", "1800");
-      say("SET user:1:profile, TTL " + redis.command("TTL", "user:1:profile") + " s");
+      try (RedisClient jedis = RedisClient.create(redis.host(), redis.port())) {
+        demoCache(jedis);
+        demoCounters(jedis);
+        demoTokens(jedis);
+      }
 
       step("Starting an embedded Elasticsearch node (first run unpacks it: ~30 s)");
       try (ElasticsearchServer es = ElasticsearchServer.start()) {
@@ -43,6 +68,122 @@ public final class Demo {
       }
     }
     step("Done");
+  }
+
+  /** A user profile as the reference caches it at {@code user:{id}:profile}. */
+  record UserProfile(long id, String name, String intro) {}
+
+  private static void demoCache(RedisClient jedis) {
+    step(
+        "Two-level cache (toutiao-cache): Caffeine -> Redis -> a simulated database (50 ms per query)");
+    Map<Long, UserProfile> database = Map.of(1L, new UserProfile(1, "头条小编", "每天推荐好新闻"));
+    AtomicInteger queries = new AtomicInteger();
+    CacheConfig<Long, UserProfile> config =
+        CacheConfig.<Long, UserProfile>builder("user-profile")
+            .keyPattern("user:{}:profile")
+            .codec(Codecs.json(UserProfile.class))
+            .loader(
+                id -> {
+                  queries.incrementAndGet();
+                  Thread.sleep(50);
+                  return database.get(id);
+                })
+            .build();
+    try (TwoLevelCache<Long, UserProfile> nodeA = new TwoLevelCache<>(config, jedis);
+        TwoLevelCache<Long, UserProfile> nodeB = new TwoLevelCache<>(config, jedis)) {
+      ExecutorService pool = Executors.newFixedThreadPool(16);
+      List<Future<Optional<UserProfile>>> herd = new ArrayList<>();
+      for (int i = 0; i < 16; i++) {
+        TwoLevelCache<Long, UserProfile> node = i % 2 == 0 ? nodeA : nodeB;
+        herd.add(pool.submit(() -> node.get(1L)));
+      }
+      herd.forEach(Demo::join);
+      pool.shutdown();
+      say("16 concurrent reads of a cold key on 2 nodes -> " + queries.get() + " database query");
+      say(
+          "get(1) = "
+              + nodeA.get(1L).orElseThrow()
+              + ", Redis TTL "
+              + jedis.ttl("user:1:profile")
+              + " s (1800 + jitter)");
+      for (int i = 0; i < 3; i++) {
+        nodeA.get(404L);
+      }
+      say(
+          "3 reads of a missing user -> absent, Redis holds '"
+              + jedis.get("user:404:profile")
+              + "' for "
+              + jedis.ttl("user:404:profile")
+              + " s");
+      say("stats node A: " + nodeA.stats());
+    }
+  }
+
+  private static void demoCounters(RedisClient jedis) {
+    step("Counters and histories (toutiao-cache redis building blocks)");
+    CounterStore likes = new CounterStore(jedis, CounterStore.ARTICLE_LIKING);
+    likes.increment(1001, 3);
+    likes.increment(1002, 5);
+    likes.increment(1001, 1);
+    say("count:art:liking -> " + likes.getAll(List.of(1001L, 1002L, 1003L)));
+    CounterStore.RebuildResult fixed =
+        likes.rebuild(
+            List.of(new CounterStore.Counter(1001, 4), new CounterStore.Counter(1002, 6))
+                .iterator());
+    say(
+        "nightly correction from the database: "
+            + fixed.ids()
+            + " ids, "
+            + fixed.changed()
+            + " changed -> "
+            + likes.top(2));
+    RecentList searches = RecentList.searchHistory(jedis);
+    for (String q : List.of("头条", "人工智能", "体育", "财经", "科技")) {
+      searches.add(1, q);
+    }
+    say("search history of user 1 (keeps 4): " + searches.list(1, 1, 10));
+  }
+
+  private static void demoTokens(RedisClient jedis) {
+    step("JWT tokens (toutiao-auth): HS256, access 2 h, refresh 14 d, revocation in Redis");
+    TokenService tokens =
+        new TokenService(
+            TokenConfig.custom(KeyRing.of(SigningKey.generate("2026-11", TokenAlgorithm.HS256)))
+                .issuer("toutiao")
+                .revocationStore(new RedisRevocationStore(jedis))
+                .build());
+    TokenPair login = tokens.issue(1);
+    say(
+        "issue(1) -> access token of "
+            + login.accessToken().length()
+            + " chars, expires "
+            + login.accessExpiresAt());
+    say("verifyAccess -> user " + tokens.verifyAccess(login.accessToken()).userId());
+    try {
+      tokens.verifyAccess(login.refreshToken());
+    } catch (AuthException e) {
+      say(
+          "refresh token used as access token -> "
+              + e.httpStatus()
+              + " \""
+              + e.getMessage()
+              + "\"");
+    }
+    TokenPair renewed = tokens.refresh(login.refreshToken());
+    tokens.revokeAllForUser(1);
+    try {
+      tokens.verifyAccess(renewed.accessToken());
+    } catch (AuthException e) {
+      say("after logout everywhere -> " + e.httpStatus() + " (" + e.reason() + ")");
+    }
+  }
+
+  private static <T> T join(Future<T> future) {
+    try {
+      return future.get();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static void demoIds() {
