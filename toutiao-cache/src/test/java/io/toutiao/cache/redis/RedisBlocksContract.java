@@ -306,4 +306,50 @@ abstract class RedisBlocksContract {
     assertThat(failed.error()).contains("no database");
     assertThat(b.lastRun("never")).isEqualTo(Optional.empty());
   }
+
+  @Test
+  void optimisticUpdatesLoseNoConcurrentChange() throws Exception {
+    UnifiedJedis shared = client();
+    OptimisticUpdate updates = new OptimisticUpdate(shared, 1000);
+    int threads = 6;
+    CyclicBarrier start = new CyclicBarrier(threads);
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    List<Future<?>> done = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      done.add(
+          pool.submit(
+              () -> {
+                start.await();
+                for (int i = 0; i < 50; i++) {
+                  updates.apply(
+                      "settings:views", v -> Long.toString(v == null ? 1 : Long.parseLong(v) + 1));
+                }
+                return null;
+              }));
+    }
+    for (Future<?> future : done) {
+      future.get(60, TimeUnit.SECONDS);
+    }
+    pool.shutdown();
+    assertThat(shared.get("settings:views")).isEqualTo("300");
+    assertThat(updates.apply("settings:views", v -> null)).isEmpty();
+    assertThat(shared.exists("settings:views")).isFalse();
+  }
+
+  @Test
+  void anOptimisticUpdateGivesUpWhenOthersAlwaysWin() {
+    UnifiedJedis other = client();
+    OptimisticUpdate updates = new OptimisticUpdate(client(), 2);
+    assertThatThrownBy(
+            () ->
+                updates.apply(
+                    "settings:contended",
+                    v -> {
+                      other.set("settings:contended", "theirs-" + System.nanoTime());
+                      return "mine";
+                    }))
+        .isInstanceOf(RedisStoreException.class)
+        .hasMessageContaining("gave up after 2 attempts");
+    assertThat(other.get("settings:contended")).startsWith("theirs-");
+  }
 }
