@@ -1,2 +1,6 @@
-/** Image validation by content and object storage (local filesystem and Qiniu). */
+/**
+ * Image validation by content ({@link io.toutiao.storage.ImageValidator}) and object storage
+ * ({@link io.toutiao.storage.ObjectStorage}) with an upload facade ({@link
+ * io.toutiao.storage.ImageUploadService}).
+ */
 package io.toutiao.storage;

@@ -1,0 +1,340 @@
+package io.toutiao.storage;
+
+import io.toutiao.storage.InvalidImageException.Reason;
+import io.toutiao.storage.internal.ImageDecoding;
+import io.toutiao.storage.internal.ImageHeaders;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.EnumSet;
+import java.util.HexFormat;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Accepts real images and refuses everything else by content, cheaply: the format comes from the
+ * bytes (never the file name or the client's content type) and the dimensions from the header, so
+ * an image bomb (a tiny PNG declaring 20000x20000) is refused in microseconds with no large
+ * allocation. An optional deep check then decodes the pixels (bounded by the pixel limit already
+ * checked) to catch truncated and corrupt files and refuses script or markup behind an image
+ * header; {@link #sanitize(byte[])} re-encodes to strip metadata such as EXIF GPS.
+ *
+ * <pre>{@code
+ * ImageValidator validator = ImageValidator.builder().maxBytes(5 * 1024 * 1024).deepCheck(true).build();
+ * ImageInfo info = validator.validate(uploadStream);     // or InvalidImageException with reason()
+ * }</pre>
+ *
+ * <p>Defaults: JPEG, PNG, GIF, WebP and BMP allowed (HEIC and AVIF are recognised but refused as
+ * unsupported); at most {@value #DEFAULT_MAX_BYTES} bytes, {@value #DEFAULT_MAX_SIDE} pixels a
+ * side, {@value #DEFAULT_MAX_PIXELS} pixels in all; deep check off. Immutable and thread-safe.
+ */
+public final class ImageValidator {
+
+  /** Default size limit: 10 MiB. */
+  public static final int DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
+
+  /** Default limit of width and of height: {@value} pixels. */
+  public static final int DEFAULT_MAX_SIDE = 10_000;
+
+  /** Default limit of width x height: {@value} pixels (about 160 MB decoded as ARGB). */
+  public static final long DEFAULT_MAX_PIXELS = 40_000_000;
+
+  private final Set<ImageFormat> allowed;
+  private final int maxBytes;
+  private final int maxWidth;
+  private final int maxHeight;
+  private final long maxPixels;
+  private final boolean deepCheck;
+
+  private ImageValidator(Builder builder) {
+    this.allowed = Set.copyOf(builder.allowed);
+    this.maxBytes = builder.maxBytes;
+    this.maxWidth = builder.maxWidth;
+    this.maxHeight = builder.maxHeight;
+    this.maxPixels = builder.maxPixels;
+    this.deepCheck = builder.deepCheck;
+  }
+
+  /**
+   * Starts a configuration from the defaults.
+   *
+   * @return a builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A validator with the defaults.
+   *
+   * @return the validator
+   */
+  public static ImageValidator ofDefaults() {
+    return builder().build();
+  }
+
+  /**
+   * Validates an image in memory.
+   *
+   * @param bytes the file
+   * @return what the image is
+   * @throws InvalidImageException with the reason when it is not acceptable
+   */
+  public ImageInfo validate(byte[] bytes) {
+    Objects.requireNonNull(bytes, "bytes must not be null");
+    return validate(bytes, bytes.length);
+  }
+
+  /**
+   * Validates an image from a stream, reading at most the size limit plus one byte (the stream is
+   * not closed).
+   *
+   * @param in the upload
+   * @return what the image is
+   * @throws InvalidImageException with the reason when it is not acceptable
+   * @throws UncheckedIOException when the stream fails
+   */
+  public ImageInfo validate(InputStream in) {
+    Objects.requireNonNull(in, "in must not be null");
+    byte[] bytes = readAtMost(in);
+    return validate(bytes, bytes.length);
+  }
+
+  /**
+   * Validates an image file.
+   *
+   * @param path the file
+   * @return what the image is
+   * @throws InvalidImageException with the reason when it is not acceptable
+   * @throws UncheckedIOException when the file cannot be read
+   */
+  public ImageInfo validate(Path path) {
+    Objects.requireNonNull(path, "path must not be null");
+    try {
+      long size = Files.size(path);
+      if (size > maxBytes) {
+        throw tooLarge(size);
+      }
+      try (InputStream in = Files.newInputStream(path)) {
+        return validate(in);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + path, e);
+    }
+  }
+
+  /**
+   * Validates (always with the deep check), then re-encodes the image so that no metadata survives
+   * (EXIF including GPS, comments, ICC profiles); a JPEG's EXIF orientation is applied to the
+   * pixels first, so the result looks the same. GIF animations keep their first frame only. WebP,
+   * HEIC and AVIF cannot be re-encoded with the JDK and are refused as unsupported here.
+   *
+   * @param bytes the file
+   * @return the re-encoded file, same format
+   * @throws InvalidImageException when it is not acceptable
+   */
+  public byte[] sanitize(byte[] bytes) {
+    ImageInfo info = validate(bytes, bytes.length, true);
+    return ImageDecoding.reencode(bytes, info.format());
+  }
+
+  private ImageInfo validate(byte[] bytes, int length) {
+    return validate(bytes, length, deepCheck);
+  }
+
+  private ImageInfo validate(byte[] bytes, int length, boolean deep) {
+    if (length == 0) {
+      throw new InvalidImageException(Reason.EMPTY, "the file is empty");
+    }
+    if (length > maxBytes) {
+      throw tooLarge(length);
+    }
+    ImageHeaders.Header header = ImageHeaders.read(bytes, length);
+    if (!allowed.contains(header.format())) {
+      throw new InvalidImageException(
+          Reason.UNSUPPORTED_FORMAT,
+          header.format() + " images are not accepted (allowed: " + allowed + ")");
+    }
+    if (header.width() < 1 || header.height() < 1) {
+      throw new InvalidImageException(
+          Reason.CORRUPT,
+          header.format() + " declares " + header.width() + "x" + header.height() + " pixels");
+    }
+    if (header.width() > maxWidth
+        || header.height() > maxHeight
+        || header.width() * header.height() > maxPixels) {
+      throw new InvalidImageException(
+          Reason.DIMENSIONS_TOO_LARGE,
+          header.format()
+              + " of "
+              + header.width()
+              + "x"
+              + header.height()
+              + " pixels exceeds the limit of "
+              + maxWidth
+              + "x"
+              + maxHeight
+              + " and "
+              + maxPixels
+              + " pixels");
+    }
+    if (deep) {
+      ImageDecoding.deepCheck(bytes, length, header);
+    }
+    return new ImageInfo(
+        header.format(),
+        (int) header.width(),
+        (int) header.height(),
+        length,
+        sha256(bytes, length));
+  }
+
+  private InvalidImageException tooLarge(long size) {
+    return new InvalidImageException(
+        Reason.TOO_LARGE,
+        "the file has "
+            + (size > maxBytes ? "more than " + maxBytes : size)
+            + " bytes; the limit is "
+            + maxBytes);
+  }
+
+  private byte[] readAtMost(InputStream in) {
+    try {
+      byte[] bytes = in.readNBytes(maxBytes + 1);
+      if (bytes.length > maxBytes) {
+        throw tooLarge(bytes.length);
+      }
+      return bytes;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the image stream", e);
+    }
+  }
+
+  static String sha256(byte[] bytes, int length) {
+    try {
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      digest.update(bytes, 0, length);
+      return HexFormat.of().formatHex(digest.digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JDK has no SHA-256", e);
+    }
+  }
+
+  /**
+   * Returns the size limit.
+   *
+   * @return bytes
+   */
+  public int maxBytes() {
+    return maxBytes;
+  }
+
+  @Override
+  public String toString() {
+    return "ImageValidator[allowed="
+        + allowed
+        + ", maxBytes="
+        + maxBytes
+        + ", max="
+        + maxWidth
+        + "x"
+        + maxHeight
+        + ", maxPixels="
+        + maxPixels
+        + ", deepCheck="
+        + deepCheck
+        + "]";
+  }
+
+  /** Builds an {@link ImageValidator}. Not thread-safe. */
+  public static final class Builder {
+    private Set<ImageFormat> allowed =
+        EnumSet.of(
+            ImageFormat.JPEG, ImageFormat.PNG, ImageFormat.GIF, ImageFormat.WEBP, ImageFormat.BMP);
+    private int maxBytes = DEFAULT_MAX_BYTES;
+    private int maxWidth = DEFAULT_MAX_SIDE;
+    private int maxHeight = DEFAULT_MAX_SIDE;
+    private long maxPixels = DEFAULT_MAX_PIXELS;
+    private boolean deepCheck;
+
+    private Builder() {}
+
+    /**
+     * Sets the accepted formats.
+     *
+     * @param formats at least one
+     * @return this builder
+     */
+    public Builder allowedFormats(Set<ImageFormat> formats) {
+      Objects.requireNonNull(formats, "formats must not be null");
+      if (formats.isEmpty()) {
+        throw new IllegalArgumentException("at least one format must be allowed");
+      }
+      this.allowed = EnumSet.copyOf(formats);
+      return this;
+    }
+
+    /**
+     * Sets the size limit.
+     *
+     * @param maxBytes 1 byte to 2 GiB - 2
+     * @return this builder
+     */
+    public Builder maxBytes(int maxBytes) {
+      if (maxBytes < 1 || maxBytes == Integer.MAX_VALUE) {
+        throw new IllegalArgumentException(
+            "maxBytes must be between 1 and " + (Integer.MAX_VALUE - 1) + ", got " + maxBytes);
+      }
+      this.maxBytes = maxBytes;
+      return this;
+    }
+
+    /**
+     * Sets the dimension limits.
+     *
+     * @param maxWidth at least 1
+     * @param maxHeight at least 1
+     * @param maxPixels at least 1
+     * @return this builder
+     */
+    public Builder maxDimensions(int maxWidth, int maxHeight, long maxPixels) {
+      if (maxWidth < 1 || maxHeight < 1 || maxPixels < 1) {
+        throw new IllegalArgumentException(
+            "dimension limits must be positive, got "
+                + maxWidth
+                + "x"
+                + maxHeight
+                + " and "
+                + maxPixels);
+      }
+      this.maxWidth = maxWidth;
+      this.maxHeight = maxHeight;
+      this.maxPixels = maxPixels;
+      return this;
+    }
+
+    /**
+     * Turns on the full decode after the header checks (default off).
+     *
+     * @param deepCheck true to decode
+     * @return this builder
+     */
+    public Builder deepCheck(boolean deepCheck) {
+      this.deepCheck = deepCheck;
+      return this;
+    }
+
+    /**
+     * Builds the validator.
+     *
+     * @return the validator
+     */
+    public ImageValidator build() {
+      return new ImageValidator(this);
+    }
+  }
+}
