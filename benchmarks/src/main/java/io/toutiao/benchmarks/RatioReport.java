@@ -96,7 +96,12 @@ public final class RatioReport {
         double ratio =
             ours.path("primaryMetric").path("score").asDouble()
                 / entry.getValue().path("primaryMetric").path("score").asDouble();
-        line.append(" ratio=").append(String.format(Locale.ROOT, "%.2f", ratio));
+        line.append(" ratio=")
+            .append(String.format(Locale.ROOT, ratio < 0.01 ? "%.2e" : "%.2f", ratio));
+        if (!"thrpt".equals(ours.path("mode").asText())) {
+          // Time per operation: lower is better, so also say how many times faster we are.
+          line.append(" speedup=").append(String.format(Locale.ROOT, "%.1fx", 1 / ratio));
+        }
         if (byLibrary.size() > 2) {
           line.append("(vs ").append(entry.getKey()).append(')');
         }

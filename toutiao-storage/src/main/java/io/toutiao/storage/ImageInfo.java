@@ -7,7 +7,8 @@ package io.toutiao.storage;
  * @param width pixels
  * @param height pixels
  * @param sizeBytes the file size
- * @param sha256 the content hash, lower-case hex (usable as a content-addressed key)
+ * @param sha256 the content hash, lower-case hex (usable as a content-addressed key); null when the
+ *     validator was built with {@code hashContent(false)}
  */
 public record ImageInfo(ImageFormat format, int width, int height, long sizeBytes, String sha256) {
 
