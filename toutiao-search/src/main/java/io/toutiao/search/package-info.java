@@ -1,2 +1,8 @@
-/** Elasticsearch helpers: indexes and aliases, bulk ingest, search, suggestions, database sync. */
+/**
+ * Elasticsearch helpers on elasticsearch-java: {@link io.toutiao.search.SearchClientFactory},
+ * versioned indexes behind aliases ({@link io.toutiao.search.IndexManager}), documents and bulk
+ * ingestion ({@link io.toutiao.search.DocumentStore}, {@link io.toutiao.search.BulkWriter}), the
+ * reference's article search ({@link io.toutiao.search.ArticleSearch}) and database sync ({@link
+ * io.toutiao.search.ChangeSync}).
+ */
 package io.toutiao.search;

@@ -1,0 +1,143 @@
+package io.toutiao.search;
+
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import co.elastic.clients.elasticsearch.core.SearchResponse;
+import co.elastic.clients.elasticsearch.core.search.Hit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The reference's article search: the text matched over {@code title} (boost 2) and {@code
+ * content}, only approved articles ({@code status = 2}), paged, with highlights. Results carry the
+ * article ids (documents' {@code _id}) for hydrating from the cache, as the reference does ({@code
+ * _source: false}). Thread-safe.
+ */
+public final class ArticleSearch {
+
+  /** Longest query text: {@value} characters (the reference's limit). */
+  public static final int MAX_QUERY_LENGTH = 50;
+
+  /** Elasticsearch's default result window. */
+  public static final int MAX_RESULT_WINDOW = 10_000;
+
+  /**
+   * One hit.
+   *
+   * @param articleId the document id
+   * @param score its score
+   * @param highlights field to highlighted fragments
+   */
+  public record ArticleHit(String articleId, double score, Map<String, List<String>> highlights) {}
+
+  /**
+   * A page of results.
+   *
+   * @param total matching articles
+   * @param page the page
+   * @param perPage the page size
+   * @param results the hits of this page
+   */
+  public record Page(long total, int page, int perPage, List<ArticleHit> results) {}
+
+  private final ElasticsearchClient client;
+  private final String index;
+  private final String preTag;
+  private final String postTag;
+
+  /**
+   * Creates a search over an alias with {@code <em>} highlight tags.
+   *
+   * @param client the client
+   * @param index the alias, e.g. {@code articles}
+   */
+  public ArticleSearch(ElasticsearchClient client, String index) {
+    this(client, index, "<em>", "</em>");
+  }
+
+  /**
+   * Creates a search.
+   *
+   * @param client the client
+   * @param index the alias
+   * @param preTag highlight opening tag
+   * @param postTag highlight closing tag
+   */
+  public ArticleSearch(ElasticsearchClient client, String index, String preTag, String postTag) {
+    this.client = Objects.requireNonNull(client, "client must not be null");
+    this.index = Objects.requireNonNull(index, "index must not be null");
+    this.preTag = Objects.requireNonNull(preTag, "preTag must not be null");
+    this.postTag = Objects.requireNonNull(postTag, "postTag must not be null");
+  }
+
+  /**
+   * Searches approved articles.
+   *
+   * @param query 1 to 50 characters after trimming
+   * @param page 1-based page
+   * @param perPage 10 to 50 (the reference's range)
+   * @return the page
+   * @throws IllegalArgumentException for an empty or long query or a bad page size
+   * @throws SearchException.ResultWindowTooLarge when page x perPage passes 10,000
+   */
+  public Page search(String query, int page, int perPage) {
+    String text = Objects.requireNonNull(query, "query must not be null").strip();
+    if (text.isEmpty() || text.length() > MAX_QUERY_LENGTH) {
+      throw new IllegalArgumentException(
+          "query must have 1 to " + MAX_QUERY_LENGTH + " characters, got " + text.length());
+    }
+    if (page < 1 || perPage < 10 || perPage > 50) {
+      throw new IllegalArgumentException(
+          "page must be at least 1 and per_page 10 to 50, got " + page + " and " + perPage);
+    }
+    long from = (long) (page - 1) * perPage;
+    if (from + perPage > MAX_RESULT_WINDOW) {
+      throw new SearchException.ResultWindowTooLarge(
+          "page "
+              + page
+              + " x "
+              + perPage
+              + " passes the result window of "
+              + MAX_RESULT_WINDOW
+              + "; deep paging needs point-in-time iteration",
+          null);
+    }
+    try {
+      SearchResponse<Void> response =
+          client.search(
+              s ->
+                  s.index(index)
+                      .from((int) from)
+                      .size(perPage)
+                      .source(src -> src.fetch(false))
+                      .trackTotalHits(t -> t.enabled(true))
+                      .query(
+                          q ->
+                              q.bool(
+                                  b ->
+                                      b.must(
+                                              m ->
+                                                  m.multiMatch(
+                                                      mm ->
+                                                          mm.query(text)
+                                                              .fields("title^2", "content")))
+                                          .filter(f -> f.term(t -> t.field("status").value(2)))))
+                      .highlight(
+                          h ->
+                              h.preTags(preTag)
+                                  .postTags(postTag)
+                                  .fields("title", f -> f)
+                                  .fields("content", f -> f)),
+              Void.class);
+      List<ArticleHit> hits = new ArrayList<>();
+      for (Hit<Void> hit : response.hits().hits()) {
+        hits.add(new ArticleHit(hit.id(), hit.score() == null ? 0 : hit.score(), hit.highlight()));
+      }
+      long total = response.hits().total() == null ? hits.size() : response.hits().total().value();
+      return new Page(total, page, perPage, hits);
+    } catch (Exception e) {
+      throw SearchException.translate("search " + index, e);
+    }
+  }
+}

@@ -1,0 +1,107 @@
+package io.toutiao.search;
+
+import co.elastic.clients.elasticsearch._types.ElasticsearchException;
+import co.elastic.clients.transport.TransportException;
+import io.toutiao.core.ToutiaoException;
+import java.io.IOException;
+
+/**
+ * An Elasticsearch operation failed. Subtypes name the common cases; the message carries
+ * Elasticsearch's own error type and reason.
+ */
+public class SearchException extends ToutiaoException {
+
+  private static final long serialVersionUID = 1L;
+
+  /**
+   * Creates the exception.
+   *
+   * @param message what failed, with Elasticsearch's reason
+   * @param cause the client's failure, or null
+   */
+  public SearchException(String message, Throwable cause) {
+    super(message, cause);
+  }
+
+  /** The index to create exists already. */
+  public static final class IndexExists extends SearchException {
+    private static final long serialVersionUID = 1L;
+
+    IndexExists(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /** The index or alias does not exist. */
+  public static final class IndexMissing extends SearchException {
+    private static final long serialVersionUID = 1L;
+
+    IndexMissing(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /** A write lost an optimistic-concurrency or external-version check. */
+  public static final class VersionConflict extends SearchException {
+    private static final long serialVersionUID = 1L;
+
+    VersionConflict(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /**
+   * from + size exceeds the index's result window; page with {@code ArticleSearch.iterate} instead.
+   */
+  public static final class ResultWindowTooLarge extends SearchException {
+    private static final long serialVersionUID = 1L;
+
+    ResultWindowTooLarge(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /** The cluster could not be reached or did not answer in time. */
+  public static final class Unavailable extends SearchException {
+    private static final long serialVersionUID = 1L;
+
+    Unavailable(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /**
+   * Turns a client failure into the matching subtype.
+   *
+   * @param action what was being done, e.g. {@code index article 42}
+   * @param e the failure
+   * @return the exception to throw
+   */
+  static SearchException translate(String action, Exception e) {
+    if (e instanceof SearchException search) {
+      return search;
+    }
+    if (e instanceof ElasticsearchException es) {
+      String type = es.error() == null ? "" : String.valueOf(es.error().type());
+      String reason = es.error() == null ? es.getMessage() : es.error().reason();
+      String message = "could not " + action + ": [" + type + "] " + reason;
+      return switch (type) {
+        case "resource_already_exists_exception" -> new IndexExists(message, e);
+        case "index_not_found_exception" -> new IndexMissing(message, e);
+        case "version_conflict_engine_exception" -> new VersionConflict(message, e);
+        case "illegal_argument_exception", "search_phase_execution_exception" ->
+            reason != null && reason.contains("Result window is too large")
+                    || String.valueOf(es.response()).contains("Result window is too large")
+                ? new ResultWindowTooLarge(
+                    message + "; use ArticleSearch.iterate for deep paging", e)
+                : new SearchException(message, e);
+        default -> new SearchException(message, e);
+      };
+    }
+    if (e instanceof IOException || e instanceof TransportException) {
+      return new Unavailable(
+          "could not " + action + ": Elasticsearch is unavailable (" + e.getMessage() + ")", e);
+    }
+    return new SearchException("could not " + action + ": " + e.getMessage(), e);
+  }
+}

@@ -1,0 +1,185 @@
+package io.toutiao.search;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import io.toutiao.testing.ElasticsearchServer;
+import io.toutiao.testing.ElasticsearchTest;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+@ElasticsearchTest(deleteIndices = true)
+class SearchIT {
+
+  /** An article as the search index stores it (the reference's fields). */
+  public record Article(
+      long article_id,
+      long user_id,
+      String title,
+      String content,
+      int status,
+      String create_time) {}
+
+  static ElasticsearchClient client;
+  static IndexManager indexes;
+  static final IndexSpec ARTICLES = IndexSpec.articles().shards(1).replicas(0).build();
+
+  @BeforeAll
+  static void connect(ElasticsearchServer es) {
+    client = SearchClientFactory.create(es.httpUri());
+    indexes = new IndexManager(client);
+  }
+
+  @AfterAll
+  static void close() throws IOException {
+    client._transport().close();
+  }
+
+  @BeforeEach
+  void freshIndex() {
+    indexes.drop(ARTICLES);
+  }
+
+  static Article article(long id, String title, String content, int status) {
+    return new Article(id, 7, title, content, status, "2026-11-27T10:00:00Z");
+  }
+
+  void refresh() throws IOException {
+    client.indices().refresh(r -> r.index("articles"));
+  }
+
+  @Test
+  void detectsTheCjkAnalyzerAndCreatesAVersionedIndexBehindTheAlias() {
+    assertThat(indexes.chineseAnalyzer()).isEqualTo("cjk");
+    assertThat(indexes.ensure(ARTICLES)).isEqualTo("articles_v1");
+    assertThat(indexes.ensure(ARTICLES)).as("idempotent").isEqualTo("articles_v1");
+  }
+
+  @Test
+  void bulkReportsEachFailedDocumentAndIndexesTheRest() throws IOException {
+    indexes.ensure(ARTICLES);
+    Map<String, String> failures = new ConcurrentHashMap<>();
+    BulkWriter<Object> writer =
+        new BulkWriter<>(
+            client,
+            "articles",
+            doc ->
+                doc instanceof Article a ? Long.toString(a.article_id()) : "bad-" + doc.hashCode(),
+            failures::put,
+            100,
+            1 << 20,
+            1);
+    for (int i = 0; i < 250; i++) {
+      writer.index(article(i, "标题" + i, "内容" + i, 2));
+    }
+    writer.index(Map.of("article_id", "not-a-number", "title", "坏文档"));
+    writer.index(Map.of("status", "二", "title", "另一个坏文档"));
+    writer.close();
+
+    assertThat(writer.submitted()).isEqualTo(252);
+    assertThat(writer.indexed()).isEqualTo(250);
+    assertThat(writer.failed()).isEqualTo(2);
+    assertThat(failures).hasSize(2);
+    assertThat(failures.values())
+        .allMatch(
+            reason ->
+                reason.contains("document_parsing_exception")
+                    || reason.contains("mapper_parsing_exception"));
+    refresh();
+    assertThat(client.count(c -> c.index("articles")).count()).isEqualTo(250);
+  }
+
+  @Test
+  void searchesChineseTextWithHighlightsOnlyApprovedArticles() throws IOException {
+    indexes.ensure(ARTICLES);
+    try (BulkWriter<Article> writer =
+        new BulkWriter<>(client, "articles", a -> Long.toString(a.article_id()), (id, r) -> {})) {
+      writer.index(article(1, "人工智能改变新闻推荐", "算法让每个人看到不同的头条", 2));
+      writer.index(article(2, "体育新闻", "人工智能裁判进入足球比赛", 2));
+      writer.index(article(3, "人工智能草稿", "还没有审核", 1));
+      for (int i = 10; i < 40; i++) {
+        writer.index(article(i, "财经消息" + i, "股市行情", 2));
+      }
+    }
+    refresh();
+    ArticleSearch search = new ArticleSearch(client, "articles", "<b>", "</b>");
+
+    ArticleSearch.Page page = search.search("人工智能", 1, 10);
+
+    assertThat(page.total()).isEqualTo(2);
+    assertThat(page.results())
+        .extracting(ArticleSearch.ArticleHit::articleId)
+        .containsExactly("1", "2");
+    assertThat(page.results().get(0).highlights().get("title"))
+        .singleElement()
+        .asString()
+        .isEqualTo("<b>人工智能</b>改变新闻推荐");
+    assertThat(search.search("财经", 2, 10).results()).hasSize(10);
+  }
+
+  @Test
+  void refusesBadQueriesAndDeepPagesBeforeAskingElasticsearch() {
+    indexes.ensure(ARTICLES);
+    ArticleSearch search = new ArticleSearch(client, "articles");
+    assertThatThrownBy(() -> search.search("  ", 1, 10))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("1 to 50");
+    assertThatThrownBy(() -> search.search("长".repeat(51), 1, 10)).hasMessageContaining("got 51");
+    assertThatThrownBy(() -> search.search("新闻", 1, 5)).hasMessageContaining("per_page 10 to 50");
+    assertThatThrownBy(() -> search.search("新闻", 1001, 10))
+        .isInstanceOf(SearchException.ResultWindowTooLarge.class);
+  }
+
+  @Test
+  void syncAppliesChangesOnceAndNeverLetsAnOlderOneWin() throws IOException {
+    indexes.ensure(ARTICLES);
+    ChangeSync<Article> sync = new ChangeSync<>(client, "articles");
+
+    ChangeSync.Result first =
+        sync.apply(
+            List.of(
+                new ChangeSync.Change<>("5", 300, article(5, "第三版", "c", 2)),
+                new ChangeSync.Change<>("5", 100, article(5, "第一版", "a", 2)),
+                new ChangeSync.Change<>("6", 10, article(6, "要删除", "x", 2))));
+    ChangeSync.Result second =
+        sync.apply(
+            List.of(
+                new ChangeSync.Change<>("5", 200, article(5, "第二版", "b", 2)),
+                new ChangeSync.Change<>("6", 20, null),
+                new ChangeSync.Change<>("6", 15, article(6, "迟到的旧版", "y", 2))));
+
+    assertThat(first.applied()).isEqualTo(2);
+    assertThat(first.stale()).isEqualTo(1);
+    assertThat(second.applied()).isEqualTo(1);
+    assertThat(second.stale()).isEqualTo(2);
+    assertThat(client.get(g -> g.index("articles").id("5"), Article.class).source().title())
+        .isEqualTo("第三版");
+    assertThat(client.get(g -> g.index("articles").id("6"), Article.class).found()).isFalse();
+  }
+
+  @Test
+  void aStoppedClusterGivesATypedErrorNotAHang(ElasticsearchServer es) throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(es.isManaged());
+    indexes.ensure(ARTICLES);
+    ArticleSearch search = new ArticleSearch(client, "articles");
+    es.stop();
+    try {
+      long started = System.nanoTime();
+      assertThatThrownBy(() -> search.search("新闻", 1, 10))
+          .isInstanceOf(SearchException.Unavailable.class);
+      assertThatThrownBy(() -> SearchClientFactory.health(client))
+          .isInstanceOf(SearchException.Unavailable.class);
+      assertThat(System.nanoTime() - started)
+          .isLessThan(java.util.concurrent.TimeUnit.SECONDS.toNanos(25));
+    } finally {
+      es.restart();
+    }
+  }
+}
