@@ -140,4 +140,119 @@ public final class ArticleSearch {
       throw SearchException.translate("search " + index, e);
     }
   }
+
+  /**
+   * Streams the ids of every approved article matching the text, without the result-window limit:
+   * point-in-time plus {@code search_after}, 500 per request, always with the newest PIT id. Close
+   * the stream (try-with-resources) to release the point in time; it is also released when the
+   * stream is exhausted.
+   *
+   * @param query 1 to 50 characters
+   * @return the ids, in index order
+   */
+  public java.util.stream.Stream<String> allIds(String query) {
+    String text = Objects.requireNonNull(query, "query must not be null").strip();
+    if (text.isEmpty() || text.length() > MAX_QUERY_LENGTH) {
+      throw new IllegalArgumentException(
+          "query must have 1 to " + MAX_QUERY_LENGTH + " characters, got " + text.length());
+    }
+    PitIterator iterator = new PitIterator(text);
+    return java.util.stream.StreamSupport.stream(
+            java.util.Spliterators.spliteratorUnknownSize(
+                iterator, java.util.Spliterator.ORDERED | java.util.Spliterator.NONNULL),
+            false)
+        .onClose(iterator::close);
+  }
+
+  private final class PitIterator implements java.util.Iterator<String>, AutoCloseable {
+    private static final int BATCH = 500;
+    private final String text;
+    private final java.util.ArrayDeque<String> buffer = new java.util.ArrayDeque<>();
+    private String pitId;
+    private List<co.elastic.clients.elasticsearch._types.FieldValue> after;
+    private boolean exhausted;
+
+    PitIterator(String text) {
+      this.text = text;
+      try {
+        this.pitId = client.openPointInTime(p -> p.index(index).keepAlive(k -> k.time("1m"))).id();
+      } catch (Exception e) {
+        throw SearchException.translate("open a point in time on " + index, e);
+      }
+    }
+
+    @Override
+    public boolean hasNext() {
+      if (buffer.isEmpty() && !exhausted) {
+        fetch();
+      }
+      return !buffer.isEmpty();
+    }
+
+    @Override
+    public String next() {
+      if (!hasNext()) {
+        throw new java.util.NoSuchElementException();
+      }
+      return buffer.poll();
+    }
+
+    private void fetch() {
+      try {
+        SearchResponse<Void> response =
+            client.search(
+                s -> {
+                  s.pit(p -> p.id(pitId).keepAlive(k -> k.time("1m")))
+                      .size(BATCH)
+                      .source(src -> src.fetch(false))
+                      .trackTotalHits(t -> t.enabled(false))
+                      .sort(o -> o.field(f -> f.field("_shard_doc")))
+                      .query(
+                          q ->
+                              q.bool(
+                                  b ->
+                                      b.must(
+                                              m ->
+                                                  m.multiMatch(
+                                                      mm ->
+                                                          mm.query(text)
+                                                              .fields("title^2", "content")))
+                                          .filter(f -> f.term(t -> t.field("status").value(2)))));
+                  if (after != null) {
+                    s.searchAfter(after);
+                  }
+                  return s;
+                },
+                Void.class);
+        if (response.pitId() != null) {
+          pitId = response.pitId();
+        }
+        List<Hit<Void>> hits = response.hits().hits();
+        hits.forEach(hit -> buffer.add(hit.id()));
+        if (hits.size() < BATCH) {
+          exhausted = true;
+          close();
+        } else {
+          after = hits.get(hits.size() - 1).sort();
+        }
+      } catch (Exception e) {
+        close();
+        throw SearchException.translate("page through " + index, e);
+      }
+    }
+
+    @Override
+    public void close() {
+      if (pitId != null) {
+        String id = pitId;
+        pitId = null;
+        exhausted = true;
+        try {
+          client.closePointInTime(c -> c.id(id));
+        } catch (Exception ignored) {
+          // it expires by itself after its keep-alive
+        }
+      }
+    }
+  }
 }

@@ -4,6 +4,9 @@ import co.elastic.clients.elasticsearch._types.ElasticsearchException;
 import co.elastic.clients.transport.TransportException;
 import io.toutiao.core.ToutiaoException;
 import java.io.IOException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.elasticsearch.client.ResponseException;
 
 /**
  * An Elasticsearch operation failed. Subtypes name the common cases; the message carries
@@ -81,27 +84,49 @@ public class SearchException extends ToutiaoException {
     if (e instanceof SearchException search) {
       return search;
     }
+    String type;
+    String reason;
     if (e instanceof ElasticsearchException es) {
-      String type = es.error() == null ? "" : String.valueOf(es.error().type());
-      String reason = es.error() == null ? es.getMessage() : es.error().reason();
-      String message = "could not " + action + ": [" + type + "] " + reason;
-      return switch (type) {
-        case "resource_already_exists_exception" -> new IndexExists(message, e);
-        case "index_not_found_exception" -> new IndexMissing(message, e);
-        case "version_conflict_engine_exception" -> new VersionConflict(message, e);
-        case "illegal_argument_exception", "search_phase_execution_exception" ->
-            reason != null && reason.contains("Result window is too large")
-                    || String.valueOf(es.response()).contains("Result window is too large")
-                ? new ResultWindowTooLarge(
-                    message + "; use ArticleSearch.iterate for deep paging", e)
-                : new SearchException(message, e);
-        default -> new SearchException(message, e);
-      };
+      type = es.error() == null ? "" : String.valueOf(es.error().type());
+      reason = es.error() == null ? es.getMessage() : es.error().reason();
+      if (String.valueOf(es.response()).contains("Result window is too large")) {
+        reason = "Result window is too large: " + reason;
+      }
+    } else {
+      int status = statusOf(e);
+      if (status < 400 || status >= 500) {
+        if (e instanceof IOException) {
+          return new Unavailable(
+              "could not " + action + ": Elasticsearch is unavailable (" + e.getMessage() + ")", e);
+        }
+        return new SearchException("could not " + action + ": " + e.getMessage(), e);
+      }
+      String body = String.valueOf(e.getMessage());
+      Matcher typeMatch = Pattern.compile("\"type\":\"([a-z_]+)\"").matcher(body);
+      Matcher reasonMatch = Pattern.compile("\"reason\":\"([^\"]*)\"").matcher(body);
+      type = typeMatch.find() ? typeMatch.group(1) : "http_" + status;
+      reason = reasonMatch.find() ? reasonMatch.group(1) : "status " + status;
     }
-    if (e instanceof IOException || e instanceof TransportException) {
-      return new Unavailable(
-          "could not " + action + ": Elasticsearch is unavailable (" + e.getMessage() + ")", e);
+    String message = "could not " + action + ": [" + type + "] " + reason;
+    if (reason != null && reason.contains("Result window is too large")) {
+      return new ResultWindowTooLarge(message + "; use ArticleSearch.allIds for deep paging", e);
     }
-    return new SearchException("could not " + action + ": " + e.getMessage(), e);
+    return switch (type) {
+      case "resource_already_exists_exception" -> new IndexExists(message, e);
+      case "index_not_found_exception" -> new IndexMissing(message, e);
+      case "version_conflict_engine_exception" -> new VersionConflict(message, e);
+      default -> new SearchException(message, e);
+    };
+  }
+
+  /** The HTTP status of a low-level or transport failure, or 0 when there was no answer. */
+  private static int statusOf(Exception e) {
+    if (e instanceof TransportException transport) {
+      return transport.statusCode();
+    }
+    if (e instanceof ResponseException response) {
+      return response.getResponse().getStatusLine().getStatusCode();
+    }
+    return 0;
   }
 }

@@ -182,4 +182,66 @@ class SearchIT {
       es.restart();
     }
   }
+
+  @Test
+  void iteratesEveryMatchBeyondOnePageWithAPointInTime() throws IOException {
+    indexes.ensure(ARTICLES);
+    try (BulkWriter<Article> writer =
+        new BulkWriter<>(client, "articles", a -> Long.toString(a.article_id()), (id, r) -> {})) {
+      for (int i = 0; i < 1234; i++) {
+        writer.index(article(i, "财经快讯" + i, "市场", i % 10 == 0 ? 1 : 2));
+      }
+    }
+    refresh();
+    ArticleSearch search = new ArticleSearch(client, "articles");
+    try (java.util.stream.Stream<String> ids = search.allIds("财经")) {
+      List<String> all = ids.toList();
+      assertThat(all).hasSize(1234 - 124).doesNotHaveDuplicates();
+    }
+  }
+
+  @Test
+  void suggestsCompletionsKeepingDigitsAndFallsBackToCorrections() throws IOException {
+    indexes.ensure(ARTICLES);
+    IndexSpec completions = IndexSpec.completions().replicas(0).build();
+    indexes.drop(completions);
+    indexes.ensure(completions);
+    client.index(
+        i ->
+            i.index("completions")
+                .id("1")
+                .document(Map.of("suggest", List.of("iphone 16", "iphone 15 pro"))));
+    client.index(
+        i -> i.index("completions").id("2").document(Map.of("suggest", List.of("iphone 16"))));
+    client.index(i -> i.index("articles").id("1").document(article(1, "football news", "goal", 2)));
+    refresh();
+    client.indices().refresh(r -> r.index("completions"));
+    Suggester suggester = new Suggester(client, "completions", "articles");
+
+    assertThat(suggester.suggest("iphone 1"))
+        .containsExactlyInAnyOrder("iphone 15 pro", "iphone 16");
+    assertThat(suggester.suggest("footbal")).containsExactly("football");
+    assertThatThrownBy(() -> suggester.suggest("")).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void documentsHaveOptimisticConcurrency() {
+    indexes.ensure(ARTICLES);
+    DocumentStore<Article> store =
+        new DocumentStore<>(client, "articles", Article.class, a -> Long.toString(a.article_id()));
+    DocumentStore.Versioned<Article> first = store.index(article(9, "旧标题", "正文", 2));
+    DocumentStore.Versioned<Article> second = store.replace(article(9, "新标题", "正文", 2), first);
+
+    assertThatThrownBy(() -> store.replace(article(9, "冲突", "正文", 2), first))
+        .isInstanceOf(SearchException.VersionConflict.class);
+    store.update("9", Map.of("status", 1));
+    assertThat(store.get("9").orElseThrow().document().status()).isEqualTo(1);
+    assertThat(store.get("9").orElseThrow().document().title()).isEqualTo("新标题");
+    assertThat(second.seqNo()).isGreaterThan(first.seqNo());
+    assertThat(store.delete("9")).isTrue();
+    assertThat(store.get("9")).isEmpty();
+    assertThatThrownBy(() -> store.update("404", Map.of("status", 1)))
+        .isInstanceOf(SearchException.class)
+        .hasMessageContaining("document_missing_exception");
+  }
 }

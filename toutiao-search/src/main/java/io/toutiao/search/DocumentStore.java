@@ -1,0 +1,143 @@
+package io.toutiao.search;
+
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import co.elastic.clients.elasticsearch._types.Refresh;
+import co.elastic.clients.elasticsearch.core.GetResponse;
+import co.elastic.clients.elasticsearch.core.IndexResponse;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Typed single-document operations on an alias: index, get, partial update, delete, with optimistic
+ * concurrency ({@code if_seq_no}/{@code if_primary_term}) where asked. Thread-safe.
+ *
+ * @param <T> the document type (a Jackson-mappable class or record)
+ */
+public final class DocumentStore<T> {
+
+  /**
+   * A document with the version it was read at.
+   *
+   * @param id the id
+   * @param document the document
+   * @param seqNo its sequence number
+   * @param primaryTerm its primary term
+   * @param <T> the document type
+   */
+  public record Versioned<T>(String id, T document, long seqNo, long primaryTerm) {}
+
+  private final ElasticsearchClient client;
+  private final String index;
+  private final Class<T> type;
+  private final Function<T, String> idOf;
+
+  /**
+   * Creates the store.
+   *
+   * @param client the client
+   * @param index the alias
+   * @param type the document class
+   * @param idOf the id of a document
+   */
+  public DocumentStore(
+      ElasticsearchClient client, String index, Class<T> type, Function<T, String> idOf) {
+    this.client = Objects.requireNonNull(client, "client must not be null");
+    this.index = Objects.requireNonNull(index, "index must not be null");
+    this.type = Objects.requireNonNull(type, "type must not be null");
+    this.idOf = Objects.requireNonNull(idOf, "idOf must not be null");
+  }
+
+  /**
+   * Creates or replaces a document, visible to searches when this returns (refresh wait_for).
+   *
+   * @param document the document
+   * @return the new version
+   */
+  public Versioned<T> index(T document) {
+    String id = idOf.apply(document);
+    try {
+      IndexResponse response =
+          client.index(i -> i.index(index).id(id).document(document).refresh(Refresh.WaitFor));
+      return new Versioned<>(id, document, response.seqNo(), response.primaryTerm());
+    } catch (Exception e) {
+      throw SearchException.translate("index document " + id + " into " + index, e);
+    }
+  }
+
+  /**
+   * Replaces a document only if it is still at the version that was read.
+   *
+   * @param document the new content
+   * @param readAt the version it is based on
+   * @return the new version
+   * @throws SearchException.VersionConflict when someone changed it meanwhile
+   */
+  public Versioned<T> replace(T document, Versioned<T> readAt) {
+    String id = idOf.apply(document);
+    try {
+      IndexResponse response =
+          client.index(
+              i ->
+                  i.index(index)
+                      .id(id)
+                      .document(document)
+                      .ifSeqNo(readAt.seqNo())
+                      .ifPrimaryTerm(readAt.primaryTerm())
+                      .refresh(Refresh.WaitFor));
+      return new Versioned<>(id, document, response.seqNo(), response.primaryTerm());
+    } catch (Exception e) {
+      throw SearchException.translate("replace document " + id + " in " + index, e);
+    }
+  }
+
+  /**
+   * Reads a document.
+   *
+   * @param id the id
+   * @return the document with its version, or empty
+   */
+  public Optional<Versioned<T>> get(String id) {
+    try {
+      GetResponse<T> response = client.get(g -> g.index(index).id(id), type);
+      if (!response.found()) {
+        return Optional.empty();
+      }
+      return Optional.of(
+          new Versioned<>(id, response.source(), response.seqNo(), response.primaryTerm()));
+    } catch (Exception e) {
+      throw SearchException.translate("get document " + id + " from " + index, e);
+    }
+  }
+
+  /**
+   * Changes some fields of a document.
+   *
+   * @param id the id
+   * @param fields field to new value
+   * @throws SearchException when the document does not exist
+   */
+  public void update(String id, Map<String, Object> fields) {
+    try {
+      client.update(u -> u.index(index).id(id).doc(fields).refresh(Refresh.WaitFor), type);
+    } catch (Exception e) {
+      throw SearchException.translate("update document " + id + " in " + index, e);
+    }
+  }
+
+  /**
+   * Deletes a document.
+   *
+   * @param id the id
+   * @return true when it existed
+   */
+  public boolean delete(String id) {
+    try {
+      return client.delete(d -> d.index(index).id(id).refresh(Refresh.WaitFor)).result()
+          == co.elastic.clients.elasticsearch._types.Result.Deleted;
+    } catch (Exception e) {
+      throw SearchException.translate("delete document " + id + " from " + index, e);
+    }
+  }
+}
