@@ -247,16 +247,35 @@ public final class ElasticsearchDistribution {
     }
   }
 
-  /** The plugin's jar: the one on the class path, or one built from its classes folder. */
+  /**
+   * The plugin's jar, built from the plugin's own entries only: the class path may hold them in the
+   * plugin's jar, a classes folder, or a shaded jar with everything else (which Elasticsearch would
+   * refuse for duplicate classes).
+   */
   private static byte[] pluginJar(URL descriptor) throws IOException {
+    String prefix = PLUGIN_DESCRIPTOR.substring(0, PLUGIN_DESCRIPTOR.lastIndexOf('/') + 1);
     if ("jar".equals(descriptor.getProtocol())) {
       JarURLConnection connection = (JarURLConnection) descriptor.openConnection();
       connection.setUseCaches(false);
-      try {
-        return Files.readAllBytes(Paths.get(connection.getJarFileURL().toURI()));
-      } catch (URISyntaxException e) {
-        throw new IOException("unexpected plugin location " + descriptor, e);
+      java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+      try (java.util.jar.JarFile source = connection.getJarFile();
+          JarOutputStream jar = new JarOutputStream(bytes)) {
+        for (JarEntry entry :
+            (Iterable<JarEntry>)
+                source.stream().sorted(java.util.Comparator.comparing(JarEntry::getName))
+                    ::iterator) {
+          if (entry.getName().startsWith(prefix) && !entry.isDirectory()) {
+            JarEntry copy = new JarEntry(entry.getName());
+            copy.setTime(0);
+            jar.putNextEntry(copy);
+            try (InputStream in = source.getInputStream(entry)) {
+              in.transferTo(jar);
+            }
+            jar.closeEntry();
+          }
+        }
       }
+      return bytes.toByteArray();
     }
     try {
       Path classes = Paths.get(descriptor.toURI());
