@@ -21,9 +21,11 @@ class ReadmeSnippetsIT {
 
   @Test
   void quickStart(ElasticsearchServer server) throws Exception {
-    List<Article> articles = List.of(new Article(1, "人工智能改变新闻推荐", "算法", 2), new Article(2, "体育新闻", "足球", 2));
+    List<Article> articles =
+        List.of(new Article(1, "人工智能改变新闻推荐", "算法", 2), new Article(2, "体育新闻", "足球", 2));
 
-    ElasticsearchClient es = SearchClientFactory.create(server.httpUri()); // 2 s connect, 10 s socket
+    ElasticsearchClient es =
+        SearchClientFactory.create(server.httpUri()); // 2 s connect, 10 s socket
     IndexManager indexes = new IndexManager(es); // detects the Chinese analyzer once
     indexes.ensure(IndexSpec.articles().replicas(0).build()); // alias "articles" -> "articles_v1"
 
@@ -36,7 +38,8 @@ class ReadmeSnippetsIT {
       articles.forEach(writer::index);
     }
     es.indices().refresh(r -> r.index("articles"));
-    ArticleSearch.Page page = new ArticleSearch(es, "articles").search("人工智能", 1, 10); // ids + highlights
+    ArticleSearch.Page page =
+        new ArticleSearch(es, "articles").search("人工智能", 1, 10); // ids + highlights
 
     assertThat(page.results()).extracting(ArticleSearch.ArticleHit::articleId).containsExactly("1");
     es._transport().close();
