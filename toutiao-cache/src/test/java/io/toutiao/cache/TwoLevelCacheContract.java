@@ -64,6 +64,13 @@ abstract class TwoLevelCacheContract {
     TwoLevelCache<Long, Profile> cache = new TwoLevelCache<>(config, client);
     toClose.add(client);
     toClose.add(cache);
+    // A new node clears its L1 once subscribed (invalidations may have been missed before); wait
+    // for
+    // that, so tests count hits deterministically. Redis may be down on purpose: then go on.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (cache.stats().l1Resyncs() == 0 && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
     return cache;
   }
 

@@ -127,7 +127,8 @@ public final class JobScheduler implements AutoCloseable {
   }
 
   /**
-   * Runs a job at a fixed interval, the first time one interval from now.
+   * Runs a job at a fixed interval, just after each multiple of the interval since the epoch (so
+   * all instances agree on the occurrence).
    *
    * @param name the job name
    * @param interval at least 1 s
@@ -139,14 +140,17 @@ public final class JobScheduler implements AutoCloseable {
     }
     register(name, job);
     long millis = interval.toMillis();
+    // Every instance fires a tenth of an interval after the same epoch-aligned boundary, so all of
+    // them name the occurrence by that boundary even when their clocks and timers differ a little.
+    long firstDelay = millis - Math.floorMod(clock.millis(), millis) + millis / 10;
     schedules.put(
         name,
         executor.scheduleAtFixedRate(
             () -> {
-              long slot = clock.millis() / millis * millis;
+              long slot = Math.floorDiv(clock.millis(), millis) * millis;
               runOccurrence(name, Instant.ofEpochMilli(slot), interval.dividedBy(2));
             },
-            millis,
+            firstDelay,
             millis,
             TimeUnit.MILLISECONDS));
   }
