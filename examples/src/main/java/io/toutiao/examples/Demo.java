@@ -1,5 +1,6 @@
 package io.toutiao.examples;
 
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import io.toutiao.auth.AuthException;
 import io.toutiao.auth.KeyRing;
 import io.toutiao.auth.SigningKey;
@@ -17,10 +18,20 @@ import io.toutiao.core.id.IdCodec;
 import io.toutiao.core.id.SnowflakeConfig;
 import io.toutiao.core.id.SnowflakeId;
 import io.toutiao.core.id.SnowflakeIdGenerator;
+import io.toutiao.search.ArticleSearch;
+import io.toutiao.search.BulkWriter;
+import io.toutiao.search.IndexManager;
+import io.toutiao.search.IndexSpec;
+import io.toutiao.search.SearchClientFactory;
+import io.toutiao.storage.ImageUploadService;
+import io.toutiao.storage.ImageValidator;
+import io.toutiao.storage.InvalidImageException;
+import io.toutiao.storage.local.LocalObjectStorage;
 import io.toutiao.testing.ElasticsearchServer;
 import io.toutiao.testing.RedisServer;
 import java.io.IOException;
-import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -50,6 +61,7 @@ public final class Demo {
    */
   public static void main(String[] args) throws IOException {
     demoIds();
+    demoImages();
 
     step("Starting an embedded Redis (redis-server on PATH, else the bundled binary)");
     try (RedisServer redis = RedisServer.start()) {
@@ -207,23 +219,87 @@ public final class Demo {
     say("layout lasts until " + ids.config().lifetimeEnd());
   }
 
+  /** An article as the search index stores it. */
+  public record Article(
+      long article_id,
+      long user_id,
+      String title,
+      String content,
+      int status,
+      String create_time) {}
+
   private static void demoSearch(ElasticsearchServer es) throws IOException {
-    es.send(
-        "PUT",
-        "/articles_v1",
-        "{\"settings\":{\"number_of_shards\":1,\"number_of_replicas\":0},"
-            + "\"aliases\":{\"articles\":{}},"
-            + "\"mappings\":{\"properties\":{\"title\":{\"type\":\"text\",\"analyzer\":\"cjk\"}}}}");
-    es.send("PUT", "/articles/_doc/1", "{\"title\":\"人工智能改变新闻推荐\"}");
-    es.send("PUT", "/articles/_doc/2?refresh=true", "{\"title\":\"今日头条发布新版客户端\"}");
-    say("indexed 2 Chinese articles into articles_v1 behind the alias 'articles'");
-    HttpResponse<String> found =
-        es.send(
-            "POST",
-            "/articles/_search",
-            "{\"query\":{\"match\":{\"title\":\"新闻推荐\"}},\"highlight\":{\"fields\":{\"title\":{}}}}");
-    Matcher highlight = Pattern.compile("\"title\":\\[\"([^\"]+)\"").matcher(found.body());
-    say("search '新闻推荐' -> " + (highlight.find() ? highlight.group(1) : found.body()));
+    ElasticsearchClient client = SearchClientFactory.create(es.httpUri());
+    try {
+      IndexManager indexes = new IndexManager(client);
+      String index = indexes.ensure(IndexSpec.articles().shards(1).replicas(0).build());
+      say(
+          "Chinese analyzer detected: "
+              + indexes.chineseAnalyzer()
+              + "; alias 'articles' -> "
+              + index);
+      List<Article> articles =
+          List.of(
+              new Article(1, 1, "人工智能改变新闻推荐", "算法让每个人看到不同的头条", 2, "2026-11-27T08:00:00Z"),
+              new Article(2, 1, "今日头条发布新版客户端", "新版支持离线阅读", 2, "2026-11-27T09:00:00Z"),
+              new Article(3, 2, "人工智能草稿", "尚未审核", 1, "2026-11-27T10:00:00Z"));
+      try (BulkWriter<Article> writer =
+          new BulkWriter<>(
+              client,
+              "articles",
+              a -> Long.toString(a.article_id()),
+              (id, reason) -> say("failed " + id + ": " + reason))) {
+        articles.forEach(writer::index);
+      }
+      client.indices().refresh(r -> r.index("articles"));
+      ArticleSearch.Page page = new ArticleSearch(client, "articles").search("人工智能", 1, 10);
+      say(
+          "search '人工智能' (approved only): total "
+              + page.total()
+              + ", ids "
+              + page.results().stream().map(ArticleSearch.ArticleHit::articleId).toList());
+      say("highlight: " + page.results().get(0).highlights().get("title"));
+    } finally {
+      client._transport().close();
+    }
+  }
+
+  private static void demoImages() throws IOException {
+    step("Images (toutiao-storage): validated by content, stored in a local folder");
+    Path folder = Files.createTempDirectory("toutiao-demo-files");
+    ImageUploadService uploads =
+        new ImageUploadService(
+            ImageValidator.builder().deepCheck(true).build(),
+            new LocalObjectStorage(folder, "http://localhost:8080/files"));
+    java.awt.image.BufferedImage picture =
+        new java.awt.image.BufferedImage(320, 240, java.awt.image.BufferedImage.TYPE_INT_RGB);
+    java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+    javax.imageio.ImageIO.write(picture, "png", png);
+    ImageUploadService.UploadedImage photo = uploads.upload(png.toByteArray());
+    say(
+        "photo -> "
+            + photo.info().format()
+            + " "
+            + photo.info().width()
+            + "x"
+            + photo.info().height()
+            + ", "
+            + photo.url());
+    byte[] bomb = png.toByteArray().clone();
+    java.nio.ByteBuffer.wrap(bomb).putInt(16, 20_000).putInt(20, 20_000);
+    try {
+      uploads.upload(bomb);
+    } catch (InvalidImageException e) {
+      say("a PNG declaring 20000x20000 -> refused, " + e.reason() + ": " + e.getMessage());
+    }
+    try {
+      uploads.upload("<svg onload=alert(1)>".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    } catch (InvalidImageException e) {
+      say("an SVG named avatar.png -> refused, " + e.reason());
+    }
+    try (var files = Files.walk(folder)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    }
   }
 
   private static String field(String info, String name) {
