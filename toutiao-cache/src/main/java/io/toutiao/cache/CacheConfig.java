@@ -47,6 +47,7 @@ public final class CacheConfig<K, V> {
   private final Duration loadPermitTimeout;
   private final String invalidationChannel;
   private final Duration delayedSecondDelete;
+  private final double refreshAhead;
   private final CacheListener listener;
 
   private CacheConfig(Builder<K, V> b) {
@@ -74,6 +75,7 @@ public final class CacheConfig<K, V> {
             ? b.invalidationChannel
             : "toutiao:cache:invalidate:" + b.name;
     this.delayedSecondDelete = b.delayedSecondDelete;
+    this.refreshAhead = b.refreshAhead;
     this.listener = b.listener;
   }
 
@@ -241,6 +243,15 @@ public final class CacheConfig<K, V> {
   }
 
   /**
+   * Returns the fraction of the Redis TTL after which a read triggers a background reload.
+   *
+   * @return the fraction, 0 when refresh-ahead is off
+   */
+  public double refreshAhead() {
+    return refreshAhead;
+  }
+
+  /**
    * @return the listener
    */
   public CacheListener listener() {
@@ -296,6 +307,7 @@ public final class CacheConfig<K, V> {
     private Duration loadPermitTimeout = Duration.ofSeconds(5);
     private String invalidationChannel;
     private Duration delayedSecondDelete;
+    private double refreshAhead;
     private CacheListener listener = CacheListener.NOOP;
 
     private Builder(String name) {
@@ -492,6 +504,23 @@ public final class CacheConfig<K, V> {
      */
     public Builder<K, V> delayedSecondDelete(Duration delay) {
       this.delayedSecondDelete = delay;
+      return this;
+    }
+
+    /**
+     * Turns on refresh-ahead: a Redis read of an entry older than {@code fraction} of its TTL
+     * reloads it in the background (one node at a time, under the load lease) while the current
+     * value is served, so hot keys do not expire under load.
+     *
+     * @param fraction in (0, 1), e.g. 0.8; 0 turns it off (default)
+     * @return this builder
+     */
+    public Builder<K, V> refreshAhead(double fraction) {
+      if (!(fraction >= 0 && fraction < 1)) {
+        throw new IllegalArgumentException(
+            "refresh-ahead fraction must be in [0, 1), got " + fraction);
+      }
+      this.refreshAhead = fraction;
       return this;
     }
 

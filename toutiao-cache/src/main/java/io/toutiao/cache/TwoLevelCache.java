@@ -96,6 +96,7 @@ public final class TwoLevelCache<K, V> implements AutoCloseable {
   private final LongAdder bloomRejections = new LongAdder();
   private final LongAdder degradedLoadCount = new LongAdder();
   private final LongAdder l1Resyncs = new LongAdder();
+  private final LongAdder refreshes = new LongAdder();
 
   /**
    * Creates the cache and subscribes to invalidations in the background. Redis need not be up: the
@@ -405,7 +406,10 @@ public final class TwoLevelCache<K, V> implements AutoCloseable {
   private Object loadThroughRedis(K key, String redisKey) {
     if (redisAllowed()) {
       try {
-        Object value = readRedis(redisKey);
+        Object value =
+            config.refreshAhead() > 0
+                ? readRedisRefreshingAhead(key, redisKey)
+                : readRedis(redisKey);
         if (value != null) {
           l2Hits.increment();
           l1.put(key, redisKey, value);
@@ -511,6 +515,67 @@ public final class TwoLevelCache<K, V> implements AutoCloseable {
       loadFailures.increment();
       throw new CacheLoadException(
           "loader of cache '" + config.name() + "' failed for " + redisKey, e);
+    }
+  }
+
+  /**
+   * Reads value and remaining TTL in one round trip; when the entry has lived past the
+   * refresh-ahead fraction of its TTL, reloads it in the background (single-flight here, under the
+   * lease across nodes) and returns the current value meanwhile.
+   */
+  private Object readRedisRefreshingAhead(K key, String redisKey) {
+    Response<byte[]> stored;
+    Response<Long> remaining;
+    try (AbstractPipeline pipeline = jedis.pipelined()) {
+      stored = pipeline.get(bytes(redisKey));
+      remaining = pipeline.pttl(redisKey);
+      pipeline.sync();
+    }
+    redisSucceeded();
+    Object value = decode(redisKey, stored.get());
+    if (value == null || value == UNDECODABLE) {
+      return null;
+    }
+    long ttl = (value == ABSENT ? config.nullTtl() : config.ttl()).toMillis();
+    Long left = remaining.get();
+    if (value != ABSENT && left != null && left >= 0 && left < ttl * (1 - config.refreshAhead())) {
+      refreshInBackground(key, redisKey);
+    }
+    return value;
+  }
+
+  private void refreshInBackground(K key, String redisKey) {
+    String flightKey = "refresh:" + redisKey;
+    CompletableFuture<Object> mine = new CompletableFuture<>();
+    if (inFlight.putIfAbsent(flightKey, mine) != null) {
+      return;
+    }
+    try {
+      scheduler.execute(
+          () -> {
+            try {
+              Optional<RedisLease.Lease> lease = tryLease("lock:" + redisKey);
+              if (lease.isPresent()) {
+                try {
+                  loadAndStore(key, redisKey);
+                  refreshes.increment();
+                } finally {
+                  releaseQuietly(lease.get());
+                }
+              }
+            } catch (RuntimeException e) {
+              LOG.debug(
+                  "cache '{}': refresh-ahead of {} failed; the entry expires normally",
+                  config.name(),
+                  redisKey,
+                  e);
+            } finally {
+              inFlight.remove(flightKey, mine);
+              mine.complete(null);
+            }
+          });
+    } catch (java.util.concurrent.RejectedExecutionException closed) {
+      inFlight.remove(flightKey, mine);
     }
   }
 
@@ -717,6 +782,15 @@ public final class TwoLevelCache<K, V> implements AutoCloseable {
         // the connection is gone already
       }
     }
+  }
+
+  /**
+   * Returns how many entries refresh-ahead has reloaded.
+   *
+   * @return reloads done in the background
+   */
+  public long refreshAheadCount() {
+    return refreshes.sum();
   }
 
   /** Visible for tests: the keys currently in L1. */

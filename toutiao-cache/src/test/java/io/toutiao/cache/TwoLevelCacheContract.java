@@ -328,4 +328,29 @@ abstract class TwoLevelCacheContract {
     assertThatThrownBy(() -> CacheConfig.<Long, Profile>builder("x").build())
         .hasMessageContaining("needs a codec and a loader");
   }
+
+  @Test
+  void refreshAheadReloadsAnAgingEntryInTheBackgroundWhileServingIt() throws Exception {
+    database.put(11L, new Profile(11, "v1"));
+    TwoLevelCache<Long, Profile> cache =
+        node(
+            config("ahead")
+                .ttl(Duration.ofSeconds(4), Duration.ZERO)
+                .l1(100, Duration.ofMillis(100))
+                .refreshAhead(0.5)
+                .build());
+    assertThat(cache.get(11L)).contains(new Profile(11, "v1"));
+    database.put(11L, new Profile(11, "v2"));
+
+    Thread.sleep(2500);
+    assertThat(cache.get(11L))
+        .as("the current value is served at once")
+        .contains(new Profile(11, "v1"));
+
+    await(() -> cache.refreshAheadCount() == 1, "the background reload ran");
+    assertThat(loads.get()).isEqualTo(2);
+    assertThat((Long) command("ahead:11:profile", "PTTL", "ahead:11:profile")).isGreaterThan(3000L);
+    Thread.sleep(150);
+    assertThat(cache.get(11L)).contains(new Profile(11, "v2"));
+  }
 }
