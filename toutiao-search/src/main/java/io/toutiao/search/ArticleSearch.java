@@ -82,11 +82,7 @@ public final class ArticleSearch {
    * @throws SearchException.ResultWindowTooLarge when page x perPage passes 10,000
    */
   public Page search(String query, int page, int perPage) {
-    String text = Objects.requireNonNull(query, "query must not be null").strip();
-    if (text.isEmpty() || text.length() > MAX_QUERY_LENGTH) {
-      throw new IllegalArgumentException(
-          "query must have 1 to " + MAX_QUERY_LENGTH + " characters, got " + text.length());
-    }
+    String text = checkQuery(query);
     if (page < 1 || perPage < 10 || perPage > 50) {
       throw new IllegalArgumentException(
           "page must be at least 1 and per_page 10 to 50, got " + page + " and " + perPage);
@@ -112,17 +108,7 @@ public final class ArticleSearch {
                       .size(perPage)
                       .source(src -> src.fetch(false))
                       .trackTotalHits(t -> t.enabled(true))
-                      .query(
-                          q ->
-                              q.bool(
-                                  b ->
-                                      b.must(
-                                              m ->
-                                                  m.multiMatch(
-                                                      mm ->
-                                                          mm.query(text)
-                                                              .fields("title^2", "content")))
-                                          .filter(f -> f.term(t -> t.field("status").value(2)))))
+                      .query(approvedMatching(text))
                       .highlight(
                           h ->
                               h.preTags(preTag)
@@ -151,17 +137,33 @@ public final class ArticleSearch {
    * @return the ids, in index order
    */
   public java.util.stream.Stream<String> allIds(String query) {
-    String text = Objects.requireNonNull(query, "query must not be null").strip();
-    if (text.isEmpty() || text.length() > MAX_QUERY_LENGTH) {
-      throw new IllegalArgumentException(
-          "query must have 1 to " + MAX_QUERY_LENGTH + " characters, got " + text.length());
-    }
+    String text = checkQuery(query);
     PitIterator iterator = new PitIterator(text);
     return java.util.stream.StreamSupport.stream(
             java.util.Spliterators.spliteratorUnknownSize(
                 iterator, java.util.Spliterator.ORDERED | java.util.Spliterator.NONNULL),
             false)
         .onClose(iterator::close);
+  }
+
+  /** The reference query: the text over title (boost 2) and content, approved articles only. */
+  private static co.elastic.clients.elasticsearch._types.query_dsl.Query approvedMatching(
+      String text) {
+    return co.elastic.clients.elasticsearch._types.query_dsl.Query.of(
+        q ->
+            q.bool(
+                b ->
+                    b.must(m -> m.multiMatch(mm -> mm.query(text).fields("title^2", "content")))
+                        .filter(f -> f.term(t -> t.field("status").value(2)))));
+  }
+
+  private static String checkQuery(String query) {
+    String text = Objects.requireNonNull(query, "query must not be null").strip();
+    if (text.isEmpty() || text.length() > MAX_QUERY_LENGTH) {
+      throw new IllegalArgumentException(
+          "query must have 1 to " + MAX_QUERY_LENGTH + " characters, got " + text.length());
+    }
+    return text;
   }
 
   private final class PitIterator implements java.util.Iterator<String>, AutoCloseable {
@@ -207,17 +209,7 @@ public final class ArticleSearch {
                       .source(src -> src.fetch(false))
                       .trackTotalHits(t -> t.enabled(false))
                       .sort(o -> o.field(f -> f.field("_shard_doc")))
-                      .query(
-                          q ->
-                              q.bool(
-                                  b ->
-                                      b.must(
-                                              m ->
-                                                  m.multiMatch(
-                                                      mm ->
-                                                          mm.query(text)
-                                                              .fields("title^2", "content")))
-                                          .filter(f -> f.term(t -> t.field("status").value(2)))));
+                      .query(approvedMatching(text));
                   if (after != null) {
                     s.searchAfter(after);
                   }
