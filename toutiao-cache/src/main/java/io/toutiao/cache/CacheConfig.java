@@ -1,5 +1,6 @@
 package io.toutiao.cache;
 
+import io.toutiao.cache.internal.KeyPattern;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Function;
@@ -328,15 +329,8 @@ public final class CacheConfig<K, V> {
      * @return this builder
      */
     public Builder<K, V> keyPattern(String pattern) {
-      Objects.requireNonNull(pattern, "pattern must not be null");
-      int at = pattern.indexOf("{}");
-      if (at < 0 || pattern.indexOf("{}", at + 2) >= 0) {
-        throw new IllegalArgumentException(
-            "key pattern must contain '{}' exactly once, got '" + pattern + "'");
-      }
-      String prefix = pattern.substring(0, at);
-      String suffix = pattern.substring(at + 2);
-      this.keyFunction = key -> prefix + key + suffix;
+      KeyPattern parsed = KeyPattern.parse(pattern);
+      this.keyFunction = parsed::format;
       return this;
     }
 

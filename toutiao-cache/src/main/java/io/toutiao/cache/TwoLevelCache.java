@@ -295,7 +295,7 @@ public final class TwoLevelCache<K, V> implements AutoCloseable {
     if (redisAllowed()) {
       try {
         jedis.set(bytes(redisKey), encoded, SetParams.setParams().px(ttlMillis(false)));
-        jedis.publish(config.invalidationChannel(), instanceId + " " + redisKey);
+        publishInvalidation(redisKey);
         redisSucceeded();
       } catch (JedisException e) {
         redisFailed(e);
@@ -317,7 +317,7 @@ public final class TwoLevelCache<K, V> implements AutoCloseable {
     l1.invalidate(key);
     try {
       jedis.del(redisKey);
-      jedis.publish(config.invalidationChannel(), instanceId + " " + redisKey);
+      publishInvalidation(redisKey);
       redisSucceeded();
     } catch (JedisException e) {
       redisFailed(e);
@@ -337,10 +337,15 @@ public final class TwoLevelCache<K, V> implements AutoCloseable {
     }
   }
 
+  /** Tells the other instances to drop {@code redisKey} from their L1 ("<instance> <key>"). */
+  private void publishInvalidation(String redisKey) {
+    jedis.publish(config.invalidationChannel(), instanceId + " " + redisKey);
+  }
+
   private void deleteQuietly(String redisKey) {
     try {
       jedis.del(redisKey);
-      jedis.publish(config.invalidationChannel(), instanceId + " " + redisKey);
+      publishInvalidation(redisKey);
     } catch (JedisException e) {
       l2Errors.increment();
       LOG.warn("cache '{}': delayed second delete of {} failed", config.name(), redisKey, e);

@@ -42,4 +42,19 @@ public enum ImageFormat {
   public String extension() {
     return extension;
   }
+
+  /**
+   * Returns the file extension for an image MIME type.
+   *
+   * @param mimeType e.g. {@code image/png}, or null
+   * @return e.g. {@code png}, or null when the type is not one of these formats
+   */
+  public static String extensionOf(String mimeType) {
+    for (ImageFormat format : values()) {
+      if (format.mimeType.equals(mimeType)) {
+        return format.extension;
+      }
+    }
+    return null;
+  }
 }

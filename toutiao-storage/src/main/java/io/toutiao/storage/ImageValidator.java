@@ -1,6 +1,7 @@
 package io.toutiao.storage;
 
 import io.toutiao.storage.InvalidImageException.Reason;
+import io.toutiao.storage.internal.Digests;
 import io.toutiao.storage.internal.ImageDecoding;
 import io.toutiao.storage.internal.ImageHeaders;
 import java.io.IOException;
@@ -8,10 +9,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.EnumSet;
-import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Set;
 
@@ -192,7 +190,7 @@ public final class ImageValidator {
         (int) header.width(),
         (int) header.height(),
         length,
-        hashContent ? sha256(bytes, length) : null);
+        hashContent ? Digests.sha256Hex(bytes, length) : null);
   }
 
   private InvalidImageException tooLarge(long size) {
@@ -213,16 +211,6 @@ public final class ImageValidator {
       return bytes;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the image stream", e);
-    }
-  }
-
-  static String sha256(byte[] bytes, int length) {
-    try {
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      digest.update(bytes, 0, length);
-      return HexFormat.of().formatHex(digest.digest());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("the JDK has no SHA-256", e);
     }
   }
 

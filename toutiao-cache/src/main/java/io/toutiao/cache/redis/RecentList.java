@@ -1,5 +1,6 @@
 package io.toutiao.cache.redis;
 
+import io.toutiao.cache.internal.KeyPattern;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
@@ -31,8 +32,7 @@ public final class RecentList {
   private volatile boolean transactions = true;
 
   private final UnifiedJedis jedis;
-  private final String prefix;
-  private final String suffix;
+  private final KeyPattern keys;
   private final int capacity;
 
   /**
@@ -44,17 +44,10 @@ public final class RecentList {
    */
   public RecentList(UnifiedJedis jedis, String keyPattern, int capacity) {
     this.jedis = Objects.requireNonNull(jedis, "jedis must not be null");
-    Objects.requireNonNull(keyPattern, "keyPattern must not be null");
-    int at = keyPattern.indexOf("{}");
-    if (at < 0 || keyPattern.indexOf("{}", at + 2) >= 0) {
-      throw new IllegalArgumentException(
-          "key pattern must contain '{}' exactly once, got '" + keyPattern + "'");
-    }
+    this.keys = KeyPattern.parse(keyPattern);
     if (capacity < 1 || capacity > 10_000) {
       throw new IllegalArgumentException("capacity must be between 1 and 10000, got " + capacity);
     }
-    this.prefix = keyPattern.substring(0, at);
-    this.suffix = keyPattern.substring(at + 2);
     this.capacity = capacity;
   }
 
@@ -152,7 +145,7 @@ public final class RecentList {
     if (userId < 0) {
       throw new IllegalArgumentException("userId must not be negative, got " + userId);
     }
-    return prefix + userId + suffix;
+    return keys.format(userId);
   }
 
   /**

@@ -1,10 +1,12 @@
 package io.toutiao.storage.local;
 
+import io.toutiao.storage.ImageFormat;
 import io.toutiao.storage.KeyStrategy;
 import io.toutiao.storage.ObjectStat;
 import io.toutiao.storage.ObjectStorage;
 import io.toutiao.storage.StorageUnavailableException;
 import io.toutiao.storage.StoredObject;
+import io.toutiao.storage.internal.Digests;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -16,8 +18,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -25,7 +25,8 @@ import java.util.Optional;
  * An {@link ObjectStorage} in a local folder, the embedded default for examples and development.
  * Keys are checked ({@link ObjectStorage#checkKey}) and resolved strictly inside the folder, so no
  * key can escape it. Writes go to a temporary file first and are moved into place, so readers never
- * see half a file. Content types are kept under {@code .types/} in the folder.
+ * see half a file. Each object's hash and content type are recorded under {@code .meta/} in the
+ * folder, so {@link #stat} does not re-read the object.
  */
 public final class LocalObjectStorage implements ObjectStorage {
 
@@ -65,12 +66,11 @@ public final class LocalObjectStorage implements ObjectStorage {
 
   @Override
   public StoredObject put(byte[] bytes, String contentType) {
-    String hash = sha256(bytes);
-    String key = keys.keyFor(hash, extensionOf(contentType));
+    String hash = Digests.sha256Hex(bytes, bytes.length);
+    String extension = ImageFormat.extensionOf(contentType);
+    String key = keys.keyFor(hash, extension);
     return put(
-        key == null ? KeyStrategy.CONTENT_HASH.keyFor(hash, extensionOf(contentType)) : key,
-        bytes,
-        contentType);
+        key == null ? KeyStrategy.CONTENT_HASH.keyFor(hash, extension) : key, bytes, contentType);
   }
 
   @Override
@@ -93,7 +93,7 @@ public final class LocalObjectStorage implements ObjectStorage {
     try {
       Files.createDirectories(target.getParent());
       Path temp = Files.createTempFile(target.getParent(), ".upload-", ".tmp");
-      MessageDigest digest = newDigest();
+      MessageDigest digest = Digests.sha256();
       long copied;
       try (OutputStream out = new DigestOutputStream(Files.newOutputStream(temp), digest)) {
         copied = in.transferTo(out);
@@ -103,13 +103,12 @@ public final class LocalObjectStorage implements ObjectStorage {
         throw new StorageUnavailableException(
             "expected " + length + " bytes for " + key + " but the stream had " + copied, null);
       }
-      if (contentType != null) {
-        Files.createDirectories(typeFile(target).getParent());
-        Files.writeString(typeFile(target), contentType);
-      }
       move(temp, target);
-      return new StoredObject(
-          key, publicUrl(key), copied, HexFormat.of().formatHex(digest.digest()));
+      String hash = Digests.hex(digest);
+      Path meta = metaFile(target);
+      Files.createDirectories(meta.getParent());
+      Files.writeString(meta, hash + "\n" + (contentType == null ? "" : contentType));
+      return new StoredObject(key, publicUrl(key), copied, hash);
     } catch (IOException e) {
       throw new StorageUnavailableException("cannot store " + key + " under " + root, e);
     }
@@ -128,18 +127,15 @@ public final class LocalObjectStorage implements ObjectStorage {
     Path target = resolve(key);
     try {
       BasicFileAttributes attributes = Files.readAttributes(target, BasicFileAttributes.class);
-      String type = Files.exists(typeFile(target)) ? Files.readString(typeFile(target)) : null;
-      MessageDigest digest = newDigest();
-      try (InputStream in = Files.newInputStream(target)) {
-        in.transferTo(new DigestOutputStream(OutputStream.nullOutputStream(), digest));
-      }
+      // The hash and type were recorded when the object was stored; re-hash only files stored
+      // without them.
+      String[] meta =
+          Files.exists(metaFile(target)) ? Files.readString(metaFile(target)).split("\n", 2) : null;
+      String hash = meta != null ? meta[0] : rehash(target);
+      String type = meta != null && meta.length > 1 && !meta[1].isEmpty() ? meta[1] : null;
       return Optional.of(
           new ObjectStat(
-              key,
-              attributes.size(),
-              HexFormat.of().formatHex(digest.digest()),
-              type,
-              attributes.lastModifiedTime().toInstant()));
+              key, attributes.size(), hash, type, attributes.lastModifiedTime().toInstant()));
     } catch (NoSuchFileException e) {
       return Optional.empty();
     } catch (IOException e) {
@@ -156,7 +152,7 @@ public final class LocalObjectStorage implements ObjectStorage {
   public boolean delete(String key) {
     Path target = resolve(key);
     try {
-      Files.deleteIfExists(typeFile(target));
+      Files.deleteIfExists(metaFile(target));
       return Files.deleteIfExists(target);
     } catch (IOException e) {
       throw new StorageUnavailableException("cannot delete " + key, e);
@@ -187,37 +183,19 @@ public final class LocalObjectStorage implements ObjectStorage {
   }
 
   /**
-   * Content types live in a parallel tree under {@code .types/}, which no key can reach (keys never
-   * start with a dot).
+   * Hash and content type live in a parallel tree under {@code .meta/}, which no key can reach
+   * (keys never start with a dot).
    */
-  private Path typeFile(Path target) {
-    return root.resolve(".types").resolve(root.relativize(target).toString());
+  private Path metaFile(Path target) {
+    return root.resolve(".meta").resolve(root.relativize(target).toString());
   }
 
-  private static String extensionOf(String contentType) {
-    if (contentType == null) {
-      return null;
+  private static String rehash(Path file) throws IOException {
+    MessageDigest digest = Digests.sha256();
+    try (InputStream in = Files.newInputStream(file)) {
+      in.transferTo(new DigestOutputStream(OutputStream.nullOutputStream(), digest));
     }
-    return switch (contentType) {
-      case "image/jpeg" -> "jpg";
-      case "image/png" -> "png";
-      case "image/gif" -> "gif";
-      case "image/webp" -> "webp";
-      case "image/bmp" -> "bmp";
-      default -> null;
-    };
-  }
-
-  private static MessageDigest newDigest() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("the JDK has no SHA-256", e);
-    }
-  }
-
-  private static String sha256(byte[] bytes) {
-    return HexFormat.of().formatHex(newDigest().digest(bytes));
+    return Digests.hex(digest);
   }
 
   @Override

@@ -10,21 +10,20 @@ import com.qiniu.storage.UploadManager;
 import com.qiniu.storage.model.FileInfo;
 import com.qiniu.util.Auth;
 import com.qiniu.util.StringMap;
+import io.toutiao.storage.ImageFormat;
 import io.toutiao.storage.ObjectStat;
 import io.toutiao.storage.ObjectStorage;
 import io.toutiao.storage.StorageException;
 import io.toutiao.storage.StorageUnavailableException;
 import io.toutiao.storage.StoredObject;
+import io.toutiao.storage.internal.Digests;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -105,19 +104,22 @@ public final class QiniuObjectStorage implements ObjectStorage {
   @Override
   public StoredObject put(byte[] bytes, String contentType) {
     Objects.requireNonNull(bytes, "bytes must not be null");
-    String key = config.keyStrategy().keyFor(sha256(bytes), extensionOf(contentType));
-    if (key != null) {
-      ObjectStorage.checkKey(key);
-    }
-    return upload(
-        key,
-        () -> uploads.put(bytes, key, uploadToken(key), null, contentType, false),
-        bytes.length);
+    String key =
+        config
+            .keyStrategy()
+            .keyFor(Digests.sha256Hex(bytes, bytes.length), ImageFormat.extensionOf(contentType));
+    return putBytes(key == null ? null : ObjectStorage.checkKey(key), bytes, contentType);
   }
 
   @Override
   public StoredObject put(String key, byte[] bytes, String contentType) {
-    ObjectStorage.checkKey(key);
+    return putBytes(ObjectStorage.checkKey(key), bytes, contentType);
+  }
+
+  /**
+   * Uploads bytes under a checked key, or under the name Qiniu gives them when {@code key} is null.
+   */
+  private StoredObject putBytes(String key, byte[] bytes, String contentType) {
     return upload(
         key,
         () -> uploads.put(bytes, key, uploadToken(key), null, contentType, false),
@@ -290,27 +292,6 @@ public final class QiniuObjectStorage implements ObjectStorage {
 
   Auth auth() {
     return auth;
-  }
-
-  private static String extensionOf(String contentType) {
-    if (contentType == null) {
-      return null;
-    }
-    int slash = contentType.indexOf('/');
-    String subtype = slash < 0 ? "" : contentType.substring(slash + 1);
-    return switch (subtype) {
-      case "jpeg" -> "jpg";
-      case "png", "gif", "webp", "bmp" -> subtype;
-      default -> null;
-    };
-  }
-
-  private static String sha256(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("the JDK has no SHA-256", e);
-    }
   }
 
   @Override
