@@ -5,11 +5,18 @@ import co.elastic.clients.elasticsearch._helpers.bulk.BulkIngester;
 import co.elastic.clients.elasticsearch._helpers.bulk.BulkListener;
 import co.elastic.clients.elasticsearch.core.BulkRequest;
 import co.elastic.clients.elasticsearch.core.BulkResponse;
+import co.elastic.clients.elasticsearch.core.bulk.BulkOperation;
 import co.elastic.clients.elasticsearch.core.bulk.BulkResponseItem;
 import co.elastic.clients.transport.BackoffPolicy;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
@@ -17,8 +24,11 @@ import java.util.function.Function;
  * Bulk ingestion around the client's {@link BulkIngester}: batches by count and bytes, concurrent
  * requests, a flush interval, retries of 429 (too many requests) with exponential backoff, a flush
  * on close, and every failed document reported to a callback with its id and Elasticsearch's
- * reason. Nothing is lost silently: once closed, {@link #indexed()} + {@link #failed()} = {@link
- * #submitted()}. Thread-safe.
+ * reason. Documents refused by an index write block (the last step of an {@link IndexMigration})
+ * are queued again for up to 60 s. Like the client's 429 retries, a retried document may land after
+ * a later write of the same id that was not refused; when the order of writes to one id matters,
+ * write with versions ({@link ChangeSync}). Nothing is lost silently: once closed, {@link
+ * #indexed()} + {@link #failed()} = {@link #submitted()}. Thread-safe.
  *
  * @param <T> the document type
  */
@@ -36,12 +46,20 @@ public final class BulkWriter<T> implements AutoCloseable {
     void failed(String id, String reason);
   }
 
-  private final BulkIngester<String> ingester;
+  /** A queued operation, with when it was first refused by a write block (0 = never). */
+  private record Op(String id, BulkOperation operation, long blockedSince, int attempts) {}
+
+  private final BulkIngester<Op> ingester;
+  private final FailureHandler onFailure;
+  private final ScheduledExecutorService retries;
+  private final Duration blockedWriteWait = WriteRetry.DEFAULT_WAIT;
   private final String index;
   private final Function<T, String> idOf;
   private final AtomicLong submitted = new AtomicLong();
   private final AtomicLong indexed = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
+  private final Queue<Op> waiting = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean retryScheduled = new AtomicBoolean();
 
   /**
    * Creates a writer with 1000 documents or 5 MiB per request, 1 request in flight, a 1 s flush
@@ -80,36 +98,46 @@ public final class BulkWriter<T> implements AutoCloseable {
       long maxBytes,
       int concurrency) {
     Objects.requireNonNull(client, "client must not be null");
-    Objects.requireNonNull(onFailure, "onFailure must not be null");
+    this.onFailure = Objects.requireNonNull(onFailure, "onFailure must not be null");
     this.index = Objects.requireNonNull(index, "index must not be null");
     this.idOf = Objects.requireNonNull(idOf, "idOf must not be null");
-    BulkListener<String> listener =
+    this.retries =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "toutiao-bulk-retry");
+              t.setDaemon(true);
+              return t;
+            });
+    BulkListener<Op> listener =
         new BulkListener<>() {
           @Override
-          public void beforeBulk(long executionId, BulkRequest request, List<String> ids) {}
+          public void beforeBulk(long executionId, BulkRequest request, List<Op> ops) {}
 
           @Override
           public void afterBulk(
-              long executionId, BulkRequest request, List<String> ids, BulkResponse response) {
+              long executionId, BulkRequest request, List<Op> ops, BulkResponse response) {
             List<BulkResponseItem> items = response.items();
             for (int i = 0; i < items.size(); i++) {
               BulkResponseItem item = items.get(i);
+              Op op = ops.get(i);
               if (item.error() == null) {
                 indexed.incrementAndGet();
+              } else if (SearchException.isWriteBlock(item.error().type(), item.error().reason())
+                  && retryLater(op)) {
+                continue;
               } else {
                 failed.incrementAndGet();
-                onFailure.failed(
-                    ids.get(i), "[" + item.error().type() + "] " + item.error().reason());
+                onFailure.failed(op.id(), "[" + item.error().type() + "] " + item.error().reason());
               }
             }
           }
 
           @Override
           public void afterBulk(
-              long executionId, BulkRequest request, List<String> ids, Throwable failure) {
-            for (String id : ids) {
+              long executionId, BulkRequest request, List<Op> ops, Throwable failure) {
+            for (Op op : ops) {
               failed.incrementAndGet();
-              onFailure.failed(id, "request failed: " + failure);
+              onFailure.failed(op.id(), "request failed: " + failure);
             }
           }
         };
@@ -133,7 +161,12 @@ public final class BulkWriter<T> implements AutoCloseable {
   public void index(T document) {
     String id = idOf.apply(document);
     submitted.incrementAndGet();
-    ingester.add(op -> op.index(i -> i.index(index).id(id).document(document)), id);
+    add(
+        new Op(
+            id,
+            BulkOperation.of(op -> op.index(i -> i.index(index).id(id).document(document))),
+            0,
+            0));
   }
 
   /**
@@ -143,7 +176,7 @@ public final class BulkWriter<T> implements AutoCloseable {
    */
   public void delete(String id) {
     submitted.incrementAndGet();
-    ingester.add(op -> op.delete(d -> d.index(index).id(id)), id);
+    add(new Op(id, BulkOperation.of(op -> op.delete(d -> d.index(index).id(id))), 0, 0));
   }
 
   /** Sends what is queued now. */
@@ -172,9 +205,58 @@ public final class BulkWriter<T> implements AutoCloseable {
     return failed.get();
   }
 
-  /** Flushes and waits for every request in flight. */
+  /**
+   * Queues an operation again after a pause, unless it has been refused for longer than the
+   * blocked-write wait.
+   */
+  private boolean retryLater(Op op) {
+    long now = System.nanoTime();
+    long since = op.blockedSince() == 0 ? now : op.blockedSince();
+    if (now - since > blockedWriteWait.toNanos()) {
+      return false;
+    }
+    long pause = Math.min(20L << Math.min(op.attempts(), 5), 500);
+    waiting.add(new Op(op.id(), op.operation(), since, op.attempts() + 1));
+    if (retryScheduled.compareAndSet(false, true)) {
+      retries.schedule(this::requeue, pause, TimeUnit.MILLISECONDS);
+    }
+    return true;
+  }
+
+  /** Queues every waiting operation again, in the order they were refused, then sends them. */
+  private void requeue() {
+    retryScheduled.set(false);
+    for (Op op = waiting.poll(); op != null; op = waiting.poll()) {
+      add(op);
+    }
+    ingester.flush();
+  }
+
+  private void add(Op op) {
+    ingester.add(op.operation(), op);
+  }
+
+  /**
+   * Flushes and waits for every request in flight, including writes being retried because the index
+   * was write-blocked (at most the blocked-write wait of 60 s).
+   */
   @Override
   public void close() {
+    long deadline = System.nanoTime() + blockedWriteWait.toNanos() + TimeUnit.SECONDS.toNanos(10);
+    while (indexed.get() + failed.get() < submitted.get() && System.nanoTime() < deadline) {
+      ingester.flush();
+      WriteRetry.pause(10, "close the bulk writer");
+    }
+    retries.shutdownNow();
+    try {
+      retries.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    for (Op op = waiting.poll(); op != null; op = waiting.poll()) {
+      failed.incrementAndGet();
+      onFailure.failed(op.id(), "the index was still write-blocked when the writer closed");
+    }
     ingester.close();
   }
 }

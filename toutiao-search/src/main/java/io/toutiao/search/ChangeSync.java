@@ -5,6 +5,7 @@ import co.elastic.clients.elasticsearch._types.VersionType;
 import co.elastic.clients.elasticsearch.core.BulkResponse;
 import co.elastic.clients.elasticsearch.core.bulk.BulkOperation;
 import co.elastic.clients.elasticsearch.core.bulk.BulkResponseItem;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -42,6 +43,7 @@ public final class ChangeSync<T> {
 
   private final ElasticsearchClient client;
   private final String index;
+  private final Duration blockedWriteWait;
 
   /**
    * Creates the sync.
@@ -52,10 +54,13 @@ public final class ChangeSync<T> {
   public ChangeSync(ElasticsearchClient client, String index) {
     this.client = Objects.requireNonNull(client, "client must not be null");
     this.index = Objects.requireNonNull(index, "index must not be null");
+    this.blockedWriteWait = WriteRetry.DEFAULT_WAIT;
   }
 
   /**
-   * Applies a batch in one bulk request.
+   * Applies a batch in one bulk request. Changes refused by an index write block (during an {@link
+   * IndexMigration}) are sent again for up to 60 s; external versions make the retries safe in any
+   * order.
    *
    * @param changes the changes, any order
    * @return how many were applied, stale or failed
@@ -91,24 +96,41 @@ public final class ChangeSync<T> {
                                   .versionType(VersionType.External)
                                   .document(change.document()))));
     }
-    BulkResponse response;
-    try {
-      response = client.bulk(b -> b.operations(operations));
-    } catch (Exception e) {
-      throw SearchException.translate("sync " + changes.size() + " changes into " + index, e);
-    }
     int applied = 0;
     int stale = 0;
     List<String> failures = new ArrayList<>();
-    for (int i = 0; i < response.items().size(); i++) {
-      BulkResponseItem item = response.items().get(i);
-      if (item.error() == null || (item.status() == 404 && changes.get(i).document() == null)) {
-        applied++;
-      } else if ("version_conflict_engine_exception".equals(item.error().type())) {
-        stale++;
-      } else {
-        failures.add(
-            changes.get(i).id() + ": [" + item.error().type() + "] " + item.error().reason());
+    List<Integer> pending = new ArrayList<>();
+    for (int i = 0; i < changes.size(); i++) {
+      pending.add(i);
+    }
+    long deadline = System.nanoTime() + blockedWriteWait.toNanos();
+    long pause = 20;
+    while (!pending.isEmpty()) {
+      List<BulkOperation> batch = pending.stream().map(operations::get).toList();
+      String action = "sync " + batch.size() + " changes into " + index;
+      BulkResponse response =
+          WriteRetry.call(action, blockedWriteWait, () -> client.bulk(b -> b.operations(batch)));
+      List<Integer> blocked = new ArrayList<>();
+      boolean retry = System.nanoTime() + pause * 1_000_000 <= deadline;
+      for (int k = 0; k < response.items().size(); k++) {
+        int i = pending.get(k);
+        BulkResponseItem item = response.items().get(k);
+        if (item.error() == null || (item.status() == 404 && changes.get(i).document() == null)) {
+          applied++;
+        } else if ("version_conflict_engine_exception".equals(item.error().type())) {
+          stale++;
+        } else if (retry
+            && SearchException.isWriteBlock(item.error().type(), item.error().reason())) {
+          blocked.add(i);
+        } else {
+          failures.add(
+              changes.get(i).id() + ": [" + item.error().type() + "] " + item.error().reason());
+        }
+      }
+      pending = blocked;
+      if (!pending.isEmpty()) {
+        WriteRetry.pause(pause, action);
+        pause = Math.min(pause * 2, 500);
       }
     }
     return new Result(applied, stale, failures.size(), List.copyOf(failures));

@@ -4,6 +4,7 @@ import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.Refresh;
 import co.elastic.clients.elasticsearch.core.GetResponse;
 import co.elastic.clients.elasticsearch.core.IndexResponse;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -11,7 +12,9 @@ import java.util.function.Function;
 
 /**
  * Typed single-document operations on an alias: index, get, partial update, delete, with optimistic
- * concurrency ({@code if_seq_no}/{@code if_primary_term}) where asked. Thread-safe.
+ * concurrency ({@code if_seq_no}/{@code if_primary_term}) where asked. Writes refused by an index
+ * write block (during an {@link IndexMigration}) are retried, see {@link
+ * #withBlockedWriteWait(Duration)}. Thread-safe.
  *
  * @param <T> the document type (a Jackson-mappable class or record)
  */
@@ -32,6 +35,7 @@ public final class DocumentStore<T> {
   private final String index;
   private final Class<T> type;
   private final Function<T, String> idOf;
+  private final Duration blockedWriteWait;
 
   /**
    * Creates the store.
@@ -47,6 +51,31 @@ public final class DocumentStore<T> {
     this.index = Objects.requireNonNull(index, "index must not be null");
     this.type = Objects.requireNonNull(type, "type must not be null");
     this.idOf = Objects.requireNonNull(idOf, "idOf must not be null");
+    this.blockedWriteWait = WriteRetry.DEFAULT_WAIT;
+  }
+
+  private DocumentStore(DocumentStore<T> base, Duration blockedWriteWait) {
+    this.client = base.client;
+    this.index = base.index;
+    this.type = base.type;
+    this.idOf = base.idOf;
+    this.blockedWriteWait = blockedWriteWait;
+  }
+
+  /**
+   * Returns a store that retries writes refused by an index write block (the last step of an {@link
+   * IndexMigration}) for at most {@code wait}; the default is 60 s. Retries are sent in order by
+   * the calling thread, so a caller's writes are never reordered.
+   *
+   * @param wait how long to keep retrying; zero for no retries
+   * @return a store with that limit
+   */
+  public DocumentStore<T> withBlockedWriteWait(Duration wait) {
+    Objects.requireNonNull(wait, "wait must not be null");
+    if (wait.isNegative()) {
+      throw new IllegalArgumentException("wait must not be negative, got " + wait);
+    }
+    return new DocumentStore<>(this, wait);
   }
 
   /**
@@ -57,13 +86,14 @@ public final class DocumentStore<T> {
    */
   public Versioned<T> index(T document) {
     String id = idOf.apply(document);
-    try {
-      IndexResponse response =
-          client.index(i -> i.index(index).id(id).document(document).refresh(Refresh.WaitFor));
-      return new Versioned<>(id, document, response.seqNo(), response.primaryTerm());
-    } catch (Exception e) {
-      throw SearchException.translate("index document " + id + " into " + index, e);
-    }
+    IndexResponse response =
+        WriteRetry.call(
+            "index document " + id + " into " + index,
+            blockedWriteWait,
+            () ->
+                client.index(
+                    i -> i.index(index).id(id).document(document).refresh(Refresh.WaitFor)));
+    return new Versioned<>(id, document, response.seqNo(), response.primaryTerm());
   }
 
   /**
@@ -76,20 +106,20 @@ public final class DocumentStore<T> {
    */
   public Versioned<T> replace(T document, Versioned<T> readAt) {
     String id = idOf.apply(document);
-    try {
-      IndexResponse response =
-          client.index(
-              i ->
-                  i.index(index)
-                      .id(id)
-                      .document(document)
-                      .ifSeqNo(readAt.seqNo())
-                      .ifPrimaryTerm(readAt.primaryTerm())
-                      .refresh(Refresh.WaitFor));
-      return new Versioned<>(id, document, response.seqNo(), response.primaryTerm());
-    } catch (Exception e) {
-      throw SearchException.translate("replace document " + id + " in " + index, e);
-    }
+    IndexResponse response =
+        WriteRetry.call(
+            "replace document " + id + " in " + index,
+            blockedWriteWait,
+            () ->
+                client.index(
+                    i ->
+                        i.index(index)
+                            .id(id)
+                            .document(document)
+                            .ifSeqNo(readAt.seqNo())
+                            .ifPrimaryTerm(readAt.primaryTerm())
+                            .refresh(Refresh.WaitFor)));
+    return new Versioned<>(id, document, response.seqNo(), response.primaryTerm());
   }
 
   /**
@@ -119,11 +149,10 @@ public final class DocumentStore<T> {
    * @throws SearchException when the document does not exist
    */
   public void update(String id, Map<String, Object> fields) {
-    try {
-      client.update(u -> u.index(index).id(id).doc(fields).refresh(Refresh.WaitFor), type);
-    } catch (Exception e) {
-      throw SearchException.translate("update document " + id + " in " + index, e);
-    }
+    WriteRetry.call(
+        "update document " + id + " in " + index,
+        blockedWriteWait,
+        () -> client.update(u -> u.index(index).id(id).doc(fields).refresh(Refresh.WaitFor), type));
   }
 
   /**
@@ -133,11 +162,11 @@ public final class DocumentStore<T> {
    * @return true when it existed
    */
   public boolean delete(String id) {
-    try {
-      return client.delete(d -> d.index(index).id(id).refresh(Refresh.WaitFor)).result()
-          == co.elastic.clients.elasticsearch._types.Result.Deleted;
-    } catch (Exception e) {
-      throw SearchException.translate("delete document " + id + " from " + index, e);
-    }
+    return WriteRetry.call(
+                "delete document " + id + " from " + index,
+                blockedWriteWait,
+                () -> client.delete(d -> d.index(index).id(id).refresh(Refresh.WaitFor)))
+            .result()
+        == co.elastic.clients.elasticsearch._types.Result.Deleted;
   }
 }

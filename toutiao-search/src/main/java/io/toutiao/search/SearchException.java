@@ -64,6 +64,18 @@ public class SearchException extends ToutiaoException {
     }
   }
 
+  /**
+   * The index refuses writes for now (an index write block, as during the last step of an {@link
+   * IndexMigration}); the write may be sent again. The library's writers retry these themselves.
+   */
+  public static final class WriteBlocked extends SearchException {
+    private static final long serialVersionUID = 1L;
+
+    WriteBlocked(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
   /** The cluster could not be reached or did not answer in time. */
   public static final class Unavailable extends SearchException {
     private static final long serialVersionUID = 1L;
@@ -115,8 +127,26 @@ public class SearchException extends ToutiaoException {
       case "resource_already_exists_exception" -> new IndexExists(message, e);
       case "index_not_found_exception" -> new IndexMissing(message, e);
       case "version_conflict_engine_exception" -> new VersionConflict(message, e);
+      case "cluster_block_exception" ->
+          isWriteBlock(type, reason)
+              ? new WriteBlocked(message, e)
+              : new SearchException(message, e);
       default -> new SearchException(message, e);
     };
+  }
+
+  /**
+   * Whether an error is an index write block that will be lifted (not a read-only disk flood-stage
+   * block, which needs an operator).
+   *
+   * @param type Elasticsearch's error type
+   * @param reason its reason
+   * @return true for {@code index write (api)} blocks
+   */
+  static boolean isWriteBlock(String type, String reason) {
+    return "cluster_block_exception".equals(type)
+        && reason != null
+        && reason.contains("index write (api)");
   }
 
   /** The HTTP status of a low-level or transport failure, or 0 when there was no answer. */

@@ -42,6 +42,12 @@ class ReadmeSnippetsIT {
         new ArticleSearch(es, "articles").search("人工智能", 1, 10); // ids + highlights
 
     assertThat(page.results()).extracting(ArticleSearch.ArticleHit::articleId).containsExactly("1");
+
+    IndexSpec v2 = IndexSpec.articles().field("tag", IndexSpec.FieldType.KEYWORD).build();
+    IndexMigration.Result r =
+        IndexMigration.of(es, v2).run(); // articles_v1 -> articles_v2, alias swapped
+    assertThat(r.to()).isEqualTo("articles_v2");
+    assertThat(es.count(c -> c.index("articles")).count()).isEqualTo(2);
     es._transport().close();
   }
 }

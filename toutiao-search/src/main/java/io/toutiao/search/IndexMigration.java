@@ -1,0 +1,563 @@
+package io.toutiao.search;
+
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import co.elastic.clients.elasticsearch._types.FieldValue;
+import co.elastic.clients.elasticsearch._types.Level;
+import co.elastic.clients.elasticsearch._types.VersionType;
+import co.elastic.clients.elasticsearch._types.query_dsl.Query;
+import co.elastic.clients.elasticsearch.core.BulkResponse;
+import co.elastic.clients.elasticsearch.core.SearchResponse;
+import co.elastic.clients.elasticsearch.core.bulk.BulkOperation;
+import co.elastic.clients.elasticsearch.core.bulk.BulkResponseItem;
+import co.elastic.clients.elasticsearch.core.search.Hit;
+import co.elastic.clients.elasticsearch.indices.IndicesStatsResponse;
+import co.elastic.clients.elasticsearch.indices.add_block.IndicesBlockOptions;
+import co.elastic.clients.elasticsearch.indices.stats.ShardStats;
+import co.elastic.clients.json.JsonData;
+import java.io.StringReader;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Zero-downtime mapping change of an aliased index, done by the client (no {@code _reindex}):
+ *
+ * <ol>
+ *   <li>create the next version ({@code articles_v1} -> {@code articles_v2}) from the new spec;
+ *   <li>copy every document through a point in time with {@code search_after} and bulk requests;
+ *   <li>catch up, in rounds, on the writes made meanwhile: each round copies the documents whose
+ *       {@code _seq_no} is above the global checkpoint recorded before the previous round;
+ *   <li>when a round is small, block writes on the old index for a moment, wait until every
+ *       operation is replicated, copy the last changes, remove documents deleted meanwhile (the
+ *       document counts tell whether any were), and swap the alias in one atomic request;
+ *   <li>drop the old index, or keep it write-blocked for a rollback.
+ * </ol>
+ *
+ * <p>Readers never notice. Writers going through the alias get a write-block refusal for the last
+ * step only; {@link DocumentStore}, {@link BulkWriter} and {@link ChangeSync} retry those, and the
+ * retry reaches the new index. A failure (for example a document the new mapping rejects) removes
+ * the block, deletes the new index and leaves the alias where it was. Not thread-safe: run one
+ * migration per alias at a time.
+ *
+ * <pre>{@code
+ * IndexMigration.Result r = IndexMigration.of(client, newSpec).analyzer(manager.chineseAnalyzer()).run();
+ * }</pre>
+ */
+public final class IndexMigration {
+
+  private static final Logger log = LoggerFactory.getLogger(IndexMigration.class);
+
+  /** Ids per page when looking for deleted documents (ids only, so pages can be large). */
+  private static final int ID_BATCH = 10_000;
+
+  private static final Pattern VERSIONED = Pattern.compile("^(.*)_v(\\d+)$");
+
+  /**
+   * What a migration did.
+   *
+   * @param alias the alias
+   * @param from the index it pointed at
+   * @param to the index it points at now
+   * @param copied documents copied by the first pass
+   * @param caughtUp documents copied again because they changed during the copy
+   * @param deleted documents removed from the new index because they were deleted meanwhile
+   * @param rounds catch-up rounds, the one under the write block included
+   * @param writesBlocked how long writes to the alias were refused
+   * @param took the whole migration
+   */
+  public record Result(
+      String alias,
+      String from,
+      String to,
+      long copied,
+      long caughtUp,
+      long deleted,
+      int rounds,
+      Duration writesBlocked,
+      Duration took) {}
+
+  private final ElasticsearchClient client;
+  private final IndexSpec spec;
+  private String analyzer;
+  private int batchSize = 1000;
+  private int maxRounds = 20;
+  private long smallRound = 1000;
+  private boolean keepOld;
+  private Duration replicationWait = Duration.ofSeconds(30);
+
+  private IndexMigration(ElasticsearchClient client, IndexSpec spec) {
+    this.client = Objects.requireNonNull(client, "client must not be null");
+    this.spec = Objects.requireNonNull(spec, "spec must not be null");
+  }
+
+  /**
+   * Prepares a migration of {@code spec.name()} to the mapping of {@code spec}.
+   *
+   * @param client the client
+   * @param spec the new definition; its name is the alias
+   * @return the migration, to configure and {@link #run()}
+   */
+  public static IndexMigration of(ElasticsearchClient client, IndexSpec spec) {
+    return new IndexMigration(client, spec);
+  }
+
+  /**
+   * The Chinese analyzer for the new index (default: detected from the cluster).
+   *
+   * @param analyzer e.g. {@code ik_max_word}
+   * @return this
+   */
+  public IndexMigration analyzer(String analyzer) {
+    this.analyzer = Objects.requireNonNull(analyzer, "analyzer must not be null");
+    return this;
+  }
+
+  /**
+   * Documents per search page and bulk request (default 1000, 1..10000).
+   *
+   * @param batchSize the size
+   * @return this
+   */
+  public IndexMigration batchSize(int batchSize) {
+    if (batchSize < 1 || batchSize > 10_000) {
+      throw new IllegalArgumentException("batchSize must be 1..10000, got " + batchSize);
+    }
+    this.batchSize = batchSize;
+    return this;
+  }
+
+  /**
+   * Catch-up rounds before writes are blocked regardless of how many changes remain (default 20),
+   * and the round size under which they are blocked early (default 1000 documents).
+   *
+   * @param maxRounds at least 1
+   * @param smallRound documents
+   * @return this
+   */
+  public IndexMigration catchUp(int maxRounds, long smallRound) {
+    if (maxRounds < 1 || smallRound < 0) {
+      throw new IllegalArgumentException(
+          "maxRounds must be >= 1 and smallRound >= 0, got " + maxRounds + ", " + smallRound);
+    }
+    this.maxRounds = maxRounds;
+    this.smallRound = smallRound;
+    return this;
+  }
+
+  /**
+   * Keeps the old index (write-blocked) instead of deleting it (default: delete).
+   *
+   * @param keepOld true to keep it
+   * @return this
+   */
+  public IndexMigration keepOldIndex(boolean keepOld) {
+    this.keepOld = keepOld;
+    return this;
+  }
+
+  /**
+   * How long to wait, under the write block, for in-flight writes to reach every copy (default 30
+   * s); the migration fails and unblocks when it is exceeded.
+   *
+   * @param wait the limit
+   * @return this
+   */
+  public IndexMigration replicationWait(Duration wait) {
+    this.replicationWait = Objects.requireNonNull(wait, "wait must not be null");
+    return this;
+  }
+
+  /**
+   * Runs the migration.
+   *
+   * @return what was done
+   * @throws SearchException when it failed; the alias then still points at the old index, which
+   *     accepts writes again, and the new index is deleted
+   */
+  public Result run() {
+    long started = System.nanoTime();
+    String alias = spec.name();
+    String from = current(alias);
+    String to = nextName(alias, from);
+    String chosen = analyzer != null ? analyzer : ChineseAnalysis.detect(client);
+    boolean blocked = false;
+    boolean created = false;
+    try {
+      client.indices().create(c -> c.index(to).withJson(new StringReader(spec.toJson(chosen))));
+      created = true;
+      log.info("migrating {}: copying {} into {}", alias, from, to);
+
+      Map<Integer, Long> checkpoints = checkpoints(from);
+      long copied = copy(from, to, -1);
+      long caughtUp = 0;
+      int rounds = 0;
+      long changed;
+      do {
+        Map<Integer, Long> now = checkpoints(from);
+        changed = copy(from, to, lowest(checkpoints));
+        checkpoints = now;
+        caughtUp += changed;
+        rounds++;
+      } while (changed > smallRound && rounds < maxRounds);
+      long deleted = removeDeleted(from, to);
+
+      long blockStarted = System.nanoTime();
+      client.indices().addBlock(b -> b.index(from).block(IndicesBlockOptions.Write));
+      blocked = true;
+      awaitReplicated(from);
+      changed = copy(from, to, lowest(checkpoints));
+      caughtUp += changed;
+      rounds++;
+      refresh(from);
+      refresh(to);
+      if (count(to) != count(from)) {
+        deleted += removeDeleted(from, to);
+        refresh(to);
+      }
+      long inOld = count(from);
+      long inNew = count(to);
+      if (inOld != inNew) {
+        throw new SearchException(
+            "migration of "
+                + alias
+                + " failed: "
+                + to
+                + " has "
+                + inNew
+                + " documents after catch-up, "
+                + from
+                + " has "
+                + inOld,
+            null);
+      }
+      client
+          .indices()
+          .updateAliases(
+              u ->
+                  u.actions(a -> a.remove(r -> r.index(from).alias(alias)))
+                      .actions(a -> a.add(ad -> ad.index(to).alias(alias))));
+      Duration writesBlocked = Duration.ofNanos(System.nanoTime() - blockStarted);
+      if (!keepOld) {
+        client.indices().delete(d -> d.index(from));
+      }
+      Result result =
+          new Result(
+              alias,
+              from,
+              to,
+              copied,
+              caughtUp,
+              deleted,
+              rounds,
+              writesBlocked,
+              Duration.ofNanos(System.nanoTime() - started));
+      log.info("migrated {}: {}", alias, result);
+      return result;
+    } catch (Exception e) {
+      rollBack(from, to, blocked, created);
+      if (e instanceof SearchException search) {
+        throw search;
+      }
+      throw SearchException.translate("migrate " + alias + " from " + from + " to " + to, e);
+    }
+  }
+
+  private void rollBack(String from, String to, boolean blocked, boolean created) {
+    if (blocked) {
+      try {
+        client
+            .indices()
+            .putSettings(
+                p ->
+                    p.index(from)
+                        .withJson(new StringReader("{\"index\":{\"blocks.write\":false}}")));
+      } catch (Exception e) {
+        log.error(
+            "could not remove the write block from {}; remove it by hand: PUT {}/_settings"
+                + " {{\"index.blocks.write\":false}}",
+            from,
+            from,
+            e);
+      }
+    }
+    if (created) {
+      try {
+        client.indices().delete(d -> d.index(to));
+      } catch (Exception e) {
+        log.warn("could not delete the unfinished index {}", to, e);
+      }
+    }
+  }
+
+  private String current(String alias) {
+    try {
+      Set<String> indexes = client.indices().getAlias(a -> a.name(alias)).result().keySet();
+      if (indexes.size() != 1) {
+        throw new SearchException(
+            "cannot migrate " + alias + ": it points at " + indexes + ", expected one index", null);
+      }
+      return indexes.iterator().next();
+    } catch (Exception e) {
+      throw SearchException.translate("resolve alias " + alias, e);
+    }
+  }
+
+  /**
+   * The next version's name: {@code <alias>_v<n+1>} after {@code <alias>_v<n>}, else {@code
+   * <alias>_v2}.
+   */
+  static String nextName(String alias, String current) {
+    Matcher m = VERSIONED.matcher(current);
+    if (m.matches() && m.group(1).equals(alias)) {
+      return alias + "_v" + (Long.parseLong(m.group(2)) + 1);
+    }
+    return alias + "_v2";
+  }
+
+  /** Global checkpoint of each primary shard: every operation at or below it is on every copy. */
+  private Map<Integer, Long> checkpoints(String index) throws Exception {
+    Map<Integer, Long> result = new java.util.HashMap<>();
+    for (Map.Entry<String, List<ShardStats>> shard : primaries(index).entrySet()) {
+      for (ShardStats copy : shard.getValue()) {
+        if (copy.routing() != null && copy.routing().primary() && copy.seqNo() != null) {
+          result.put(Integer.parseInt(shard.getKey()), copy.seqNo().globalCheckpoint());
+        }
+      }
+    }
+    return result;
+  }
+
+  private Map<String, List<ShardStats>> primaries(String index) throws Exception {
+    IndicesStatsResponse stats = client.indices().stats(s -> s.index(index).level(Level.Shards));
+    return stats.indices().get(index).shards();
+  }
+
+  private static long lowest(Map<Integer, Long> checkpoints) {
+    return checkpoints.values().stream().mapToLong(Long::longValue).min().orElse(-1);
+  }
+
+  /** Under the write block: waits until every operation a shard accepted is on every copy. */
+  private void awaitReplicated(String index) throws Exception {
+    long deadline = System.nanoTime() + replicationWait.toNanos();
+    while (true) {
+      boolean done = true;
+      for (List<ShardStats> copies : primaries(index).values()) {
+        for (ShardStats copy : copies) {
+          if (copy.routing() != null && copy.routing().primary() && copy.seqNo() != null) {
+            done &= copy.seqNo().globalCheckpoint() == copy.seqNo().maxSeqNo();
+          }
+        }
+      }
+      if (done) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new SearchException(
+            "writes to " + index + " did not reach every copy within " + replicationWait, null);
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  /**
+   * Copies the documents of {@code from} whose sequence number is above {@code above} (all when
+   * negative) into {@code to}.
+   */
+  private long copy(String from, String to, long above) throws Exception {
+    refresh(from);
+    Query query =
+        above < 0
+            ? Query.of(q -> q.matchAll(m -> m))
+            : Query.of(
+                q -> q.range(r -> r.untyped(u -> u.field("_seq_no").gt(JsonData.of(above)))));
+    long[] copied = {0};
+    scan(
+        from,
+        query,
+        true,
+        batchSize,
+        hits -> {
+          List<String> conflicts =
+              bulk(to, hits.stream().map(hit -> copyOf(hit, to, true)).toList());
+          if (!conflicts.isEmpty()) {
+            // the id was deleted and created again after its tombstone expired, so its version
+            // restarted: copy the content without the version
+            Set<String> again = new HashSet<>(conflicts);
+            bulk(
+                to,
+                hits.stream()
+                    .filter(hit -> again.contains(hit.id()))
+                    .map(hit -> copyOf(hit, to, false))
+                    .toList());
+          }
+          copied[0] += hits.size();
+        });
+    return copied[0];
+  }
+
+  private static BulkOperation copyOf(Hit<JsonData> hit, String to, boolean keepVersion) {
+    return BulkOperation.of(
+        o ->
+            o.index(
+                i -> {
+                  i.index(to).id(hit.id()).routing(hit.routing()).document(hit.source());
+                  return keepVersion
+                      ? i.version(hit.version()).versionType(VersionType.ExternalGte)
+                      : i;
+                }));
+  }
+
+  /** Deletes from {@code to} the documents that {@code from} no longer has. */
+  private long removeDeleted(String from, String to) throws Exception {
+    refresh(from);
+    refresh(to);
+    long[] deleted = {0};
+    scan(
+        to,
+        Query.of(q -> q.matchAll(m -> m)),
+        false,
+        ID_BATCH,
+        hits -> {
+          List<String> ids = hits.stream().map(Hit::id).toList();
+          SearchResponse<Void> present =
+              call(
+                  () ->
+                      client.search(
+                          s ->
+                              s.index(from)
+                                  .size(ids.size())
+                                  .source(src -> src.fetch(false))
+                                  .trackTotalHits(t -> t.enabled(false))
+                                  .query(q -> q.ids(i -> i.values(ids))),
+                          Void.class));
+          Set<String> kept = new HashSet<>();
+          present.hits().hits().forEach(h -> kept.add(h.id()));
+          List<BulkOperation> ops = new ArrayList<>();
+          for (String id : ids) {
+            if (!kept.contains(id)) {
+              ops.add(BulkOperation.of(o -> o.delete(d -> d.index(to).id(id))));
+            }
+          }
+          if (!ops.isEmpty()) {
+            bulk(to, ops);
+            deleted[0] += ops.size();
+          }
+        });
+    return deleted[0];
+  }
+
+  /**
+   * Sends one bulk request; returns the ids refused by a version conflict and fails on any other
+   * refusal, naming the documents and Elasticsearch's reasons.
+   */
+  private List<String> bulk(String index, List<BulkOperation> ops) {
+    BulkResponse response = call(() -> client.bulk(b -> b.operations(ops)));
+    List<String> conflicts = new ArrayList<>();
+    if (response.errors()) {
+      List<String> failures = new ArrayList<>();
+      for (BulkResponseItem item : response.items()) {
+        if (item.error() == null) {
+          continue;
+        }
+        if ("version_conflict_engine_exception".equals(item.error().type())) {
+          conflicts.add(item.id());
+        } else {
+          failures.add(item.id() + ": [" + item.error().type() + "] " + item.error().reason());
+        }
+      }
+      if (!failures.isEmpty()) {
+        throw new SearchException(
+            "copy into "
+                + index
+                + " refused "
+                + failures.size()
+                + " document(s), first: "
+                + failures.subList(0, Math.min(5, failures.size())),
+            null);
+      }
+    }
+    return conflicts;
+  }
+
+  /** Pages through a point in time on {@code index}, newest PIT id each time, closing it. */
+  private void scan(
+      String index, Query query, boolean source, int batchSize, Consumer<List<Hit<JsonData>>> page)
+      throws Exception {
+    String pit = client.openPointInTime(p -> p.index(index).keepAlive(k -> k.time("2m"))).id();
+    try {
+      List<FieldValue> after = null;
+      while (true) {
+        String pitId = pit;
+        List<FieldValue> searchAfter = after;
+        SearchResponse<JsonData> response =
+            client.search(
+                s -> {
+                  s.pit(p -> p.id(pitId).keepAlive(k -> k.time("2m")))
+                      .size(batchSize)
+                      .query(query)
+                      .trackTotalHits(t -> t.enabled(false))
+                      .sort(o -> o.field(f -> f.field("_shard_doc")));
+                  if (source) {
+                    s.version(true);
+                  } else {
+                    s.source(src -> src.fetch(false));
+                  }
+                  if (searchAfter != null) {
+                    s.searchAfter(searchAfter);
+                  }
+                  return s;
+                },
+                JsonData.class);
+        if (response.pitId() != null) {
+          pit = response.pitId();
+        }
+        List<Hit<JsonData>> hits = response.hits().hits();
+        if (!hits.isEmpty()) {
+          page.accept(hits);
+        }
+        if (hits.size() < batchSize) {
+          return;
+        }
+        after = hits.get(hits.size() - 1).sort();
+      }
+    } finally {
+      String id = pit;
+      try {
+        client.closePointInTime(c -> c.id(id));
+      } catch (Exception ignored) {
+        // it expires by itself after its keep-alive
+      }
+    }
+  }
+
+  private void refresh(String index) throws Exception {
+    client.indices().refresh(r -> r.index(index));
+  }
+
+  private long count(String index) throws Exception {
+    return client.count(c -> c.index(index)).count();
+  }
+
+  private interface Call<T> {
+    T run() throws Exception;
+  }
+
+  private static <T> T call(Call<T> call) {
+    try {
+      return call.run();
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw SearchException.translate("copy documents", e);
+    }
+  }
+}
