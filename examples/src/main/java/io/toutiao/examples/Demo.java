@@ -1,14 +1,15 @@
 package io.toutiao.examples;
 
-import io.toutiao.testing.ElasticsearchServer;
-import io.toutiao.testing.RedisServer;
-import java.io.IOException;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import redis.clients.jedis.RedisClient;
+import io.toutiao.examples.backend.BackendConfig;
+import io.toutiao.examples.backend.MiniToutiao;
+import io.toutiao.examples.backend.Tour;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
 
 /**
- * The README's main job: starts the embedded services and walks through what toutiao-kit does.
+ * The README's main job: starts the mini Toutiao backend (embedded Redis, Elasticsearch, H2 and
+ * local files unless real services are configured), runs the scripted tour against its HTTP API,
+ * then keeps serving for curl until Ctrl+C. With {@code --exit} it stops after the tour.
  *
  * <p>Run it with {@code mvn -q -Pdemo -DskipTests -pl examples -am verify}, or from an IDE.
  */
@@ -17,36 +18,47 @@ public final class Demo {
   private Demo() {}
 
   /**
-   * Runs the tour and exits.
+   * Starts the backend and runs the tour.
    *
-   * @param args ignored
-   * @throws IOException when a service cannot be reached
+   * @param args {@code --exit} to stop after the tour
+   * @throws InterruptedException when interrupted while serving
    */
-  public static void main(String[] args) throws IOException {
-    IdsExample.run();
-    ImageUploadExample.run();
-
-    Console.step("Starting an embedded Redis (redis-server on PATH, else the bundled binary)");
-    try (RedisServer redis = RedisServer.start()) {
-      String info = (String) redis.command("INFO", "server");
-      Console.say("Redis " + field(info, "redis_version") + " at " + redis.uri());
-      try (RedisClient jedis = RedisClient.create(redis.host(), redis.port())) {
-        CacheExample.run(jedis);
-        CountersExample.run(jedis);
-        TokensExample.run(jedis);
-      }
-
-      Console.step("Starting an embedded Elasticsearch node (first run unpacks it: ~30 s)");
-      try (ElasticsearchServer es = ElasticsearchServer.start()) {
-        Console.say("Elasticsearch at " + es.httpUri());
-        SearchExample.run(es);
-      }
+  public static void main(String[] args) throws InterruptedException {
+    boolean exit = List.of(args).contains("--exit");
+    BackendConfig config = BackendConfig.fromEnvironment();
+    System.out.println(
+        "== Starting the mini Toutiao backend (first run unpacks Elasticsearch: ~30 s)");
+    MiniToutiao app = MiniToutiao.start(config);
+    app.choices().forEach(choice -> System.out.println("   " + choice));
+    try {
+      Tour.run(app, System.out);
+    } catch (RuntimeException e) {
+      app.close();
+      throw e;
     }
-    Console.step("Done");
-  }
-
-  private static String field(String info, String name) {
-    Matcher m = Pattern.compile(name + ":(\\S+)").matcher(info);
-    return m.find() ? m.group(1) : "?";
+    System.out.println();
+    if (exit) {
+      System.out.println("== Tour complete; stopping (--exit)");
+      app.close();
+      return;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  app.close();
+                  stopped.countDown();
+                }));
+    System.out.println("== Tour complete. Serving on " + app.baseUrl() + " until Ctrl+C. Try:");
+    System.out.println("   curl -X POST " + app.baseUrl() + "/v1_0/sms/codes/13800000002");
+    System.out.println("   (the code appears in this console)");
+    System.out.println(
+        "   curl -X POST -H 'Content-Type: application/json' -d '{\"mobile\":\"13800000002\",\"code\":\"<code>\"}' "
+            + app.baseUrl()
+            + "/v1_0/authorizations");
+    System.out.println(
+        "   curl '" + app.baseUrl() + "/v1_0/search?q=%E4%BA%BA%E5%B7%A5%E6%99%BA%E8%83%BD'");
+    stopped.await();
   }
 }

@@ -46,6 +46,31 @@ class ImageValidatorTest {
     }
   }
 
+  /**
+   * Compressed pixels are close to random bytes: the active-content scan must not find "markup" in
+   * them. 40 noisy PNGs and JPEGs (over 4 MB of near-random data) all pass the deep check.
+   */
+  @Test
+  void deepCheckDoesNotMistakeCompressedPixelsForMarkup() throws Exception {
+    java.util.Random random = new java.util.Random(20261127);
+    long scanned = 0;
+    for (int i = 0; i < 40; i++) {
+      java.awt.image.BufferedImage image =
+          new java.awt.image.BufferedImage(240, 240, java.awt.image.BufferedImage.TYPE_INT_RGB);
+      for (int x = 0; x < 240; x++) {
+        for (int y = 0; y < 240; y++) {
+          image.setRGB(x, y, random.nextInt(1 << 24));
+        }
+      }
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+      ImageIO.write(image, i % 2 == 0 ? "png" : "jpg", out);
+      byte[] file = out.toByteArray();
+      scanned += file.length;
+      assertThat(deep.validate(file).width()).as("image %d", i).isEqualTo(240);
+    }
+    assertThat(scanned).isGreaterThan(4_000_000);
+  }
+
   @Test
   void readsWebpDimensionsFromEveryHeaderKind() {
     assertThat(deep.validate(ImageCorpus.webpExtended(1024, 768)))

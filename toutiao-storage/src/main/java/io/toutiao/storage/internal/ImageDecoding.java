@@ -29,17 +29,13 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
  */
 public final class ImageDecoding {
 
+  /**
+   * Markup that has no business in an image. Every marker is at least four bytes: compressed pixel
+   * data is close to random, and a two-byte marker such as {@code <%} turns up in about one image
+   * of 100 KB in every two.
+   */
   private static final String[] ACTIVE_MARKERS = {
-    "<script",
-    "<html",
-    "<body",
-    "<svg",
-    "<iframe",
-    "<?php",
-    "<%",
-    "javascript:",
-    "onerror=",
-    "onload="
+    "<script", "<html", "<body", "<svg", "<iframe", "<?php", "javascript:", "onerror=", "onload="
   };
 
   private ImageDecoding() {}

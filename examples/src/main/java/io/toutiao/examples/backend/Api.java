@@ -1,0 +1,657 @@
+package io.toutiao.examples.backend;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.Javalin;
+import io.javalin.config.SizeUnit;
+import io.javalin.http.Context;
+import io.javalin.http.UploadedFile;
+import io.javalin.json.JavalinJackson;
+import io.toutiao.auth.AuthException;
+import io.toutiao.auth.BearerTokens;
+import io.toutiao.auth.TokenPair;
+import io.toutiao.auth.VerifiedToken;
+import io.toutiao.cache.CacheException;
+import io.toutiao.cache.redis.CounterStore;
+import io.toutiao.cache.redis.RedisStoreException;
+import io.toutiao.search.ArticleSearch;
+import io.toutiao.search.SearchException;
+import io.toutiao.storage.ImageUploadService;
+import io.toutiao.storage.InvalidImageException;
+import io.toutiao.storage.ObjectStorage;
+import io.toutiao.storage.StorageException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.params.SetParams;
+
+/**
+ * The reference's HTTP API on Javalin. Every answer is the reference's envelope {@code {"message":
+ * ..., "data": ...}}; ids are strings (Snowflake ids exceed JavaScript's safe integers).
+ */
+final class Api {
+
+  private static final Logger log = LoggerFactory.getLogger(Api.class);
+  private static final Pattern MOBILE = Pattern.compile("^1[3-9]\\d{9}$");
+  private static final Pattern CODE = Pattern.compile("^\\d{6}$");
+  private static final List<String> IMAGE_FIELDS =
+      List.of("photo", "id_card_front", "id_card_back", "id_card_handheld");
+  private static final Map<String, String> IMAGE_LABELS =
+      Map.of(
+          "photo", "profile photo",
+          "id_card_front", "id_card_front",
+          "id_card_back", "id_card_back",
+          "id_card_handheld", "id_card_handheld");
+  private static final int MAX_IMAGE_BYTES = 5 * 1024 * 1024;
+  private static final int SMS_PER_IP_PER_HOUR = 100;
+
+  /**
+   * Checks a login code and deletes it when it matches; five wrong tries delete it too. The value
+   * is {@code code|tries}, in one key so it works on Redis Cluster. Returns 1 (match), 0 (wrong),
+   * -1 (no code).
+   */
+  private static final String CHECK_CODE =
+      "local v = redis.call('GET', KEYS[1])\n"
+          + "if not v then return -1 end\n"
+          + "local sep = string.find(v, '|', 1, true)\n"
+          + "local code = string.sub(v, 1, sep - 1)\n"
+          + "local tries = tonumber(string.sub(v, sep + 1)) + 1\n"
+          + "if code == ARGV[1] then redis.call('DEL', KEYS[1]) return 1 end\n"
+          + "if tries >= 5 then redis.call('DEL', KEYS[1]) else\n"
+          + "  local ttl = redis.call('PTTL', KEYS[1])\n"
+          + "  if ttl > 0 then redis.call('SET', KEYS[1], code .. '|' .. tries, 'PX', ttl) end\n"
+          + "end\n"
+          + "return 0";
+
+  /** An error answer: the status and the reference's message. */
+  static final class ApiError extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final int status;
+
+    ApiError(int status, String message) {
+      super(message, null, false, false);
+      this.status = status;
+    }
+  }
+
+  private final MiniToutiao app;
+  private final ObjectMapper json = new ObjectMapper();
+  private final SecureRandom random = new SecureRandom();
+
+  private Api(MiniToutiao app) {
+    this.app = app;
+  }
+
+  static Javalin create(MiniToutiao app) {
+    Api api = new Api(app);
+    Javalin http =
+        Javalin.create(
+            config -> {
+              config.showJavalinBanner = false;
+              config.http.maxRequestSize = 24L * 1024 * 1024;
+              config.jetty.multipartConfig.maxFileSize(MAX_IMAGE_BYTES + 1024L, SizeUnit.BYTES);
+              config.jetty.multipartConfig.maxTotalRequestSize(24, SizeUnit.MB);
+              config.jsonMapper(new JavalinJackson(api.json, false));
+            });
+    http.post("/v1_0/sms/codes/{mobile}", api::sendCode);
+    http.post("/v1_0/authorizations", api::login);
+    http.put("/v1_0/authorizations", api::refresh);
+    http.get("/v1_0/user/profile", api::myProfile);
+    http.get("/v1_0/users/{id}", api::userProfile);
+    http.patch("/v1_0/user/photo", api::uploadPhotos);
+    http.get("/v1_0/user/histories", api::histories);
+    http.post("/v1_0/articles", api::publish);
+    http.get("/v1_0/articles/{id}", api::article);
+    http.post("/v1_0/article/likings", api::like);
+    http.delete("/v1_0/article/likings/{target}", api::unlike);
+    http.post("/v1_0/user/followings", api::follow);
+    http.delete("/v1_0/user/followings/{target}", api::unfollow);
+    http.get("/v1_0/search", api::search);
+    http.get("/v1_0/suggestion", api::suggest);
+    http.post("/v1_0/admin/counters/correction", api::correctCounters);
+    http.get("/v1_0/admin/stats", api::stats);
+    http.get("/files/<key>", api::file);
+    http.exception(Exception.class, api::failure);
+    http.error(
+        404,
+        ctx -> {
+          String result = ctx.result();
+          if (result == null || !result.startsWith("{\"message\"")) {
+            ctx.json(envelope("Not found.", null));
+          }
+        });
+    http.error(405, ctx -> ctx.json(envelope("Method not allowed.", null)));
+    return http;
+  }
+
+  // ---- answers and errors ----
+
+  static Map<String, Object> envelope(String message, Object data) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("message", message);
+    if (data != null) {
+      body.put("data", data);
+    }
+    return body;
+  }
+
+  private static void ok(Context ctx, int status, Object data) {
+    ctx.status(status).json(envelope("OK", data));
+  }
+
+  private void failure(Exception e, Context ctx) {
+    int status;
+    String message;
+    if (e instanceof ApiError api) {
+      status = api.status;
+      message = api.getMessage();
+    } else if (e instanceof AuthException auth) {
+      status = auth.httpStatus();
+      message =
+          switch (auth.reason()) {
+            case WRONG_TOKEN_TYPE -> "Do not use refresh token.";
+            case USER_DISABLED -> "User denied.";
+            case REVOCATION_UNAVAILABLE -> "Service unavailable, try again later.";
+            default -> "User must be authorized.";
+          };
+    } else if (e instanceof InvalidImageException image) {
+      status = 400;
+      message =
+          "Invalid image."
+              + (image.field() == null ? "" : " (" + image.field() + ": " + image.reason() + ")");
+    } else if (e instanceof StorageException) {
+      status = 507;
+      message = "Uploading image failed.";
+      log.error("storage failed", e);
+    } else if (e instanceof IllegalArgumentException) {
+      status = 400;
+      message = e.getMessage();
+    } else if (e instanceof SearchException.Unavailable
+        || e instanceof RedisStoreException
+        || e instanceof CacheException) {
+      status = 503;
+      message = "Service unavailable, try again later.";
+      log.error("a backing service failed", e);
+    } else {
+      status = 500;
+      message = "Internal error.";
+      log.error("request {} {} failed", ctx.method(), ctx.path(), e);
+    }
+    ctx.status(status).json(envelope(message, null));
+  }
+
+  // ---- authentication ----
+
+  private Optional<VerifiedToken> token(Context ctx) {
+    Optional<String> bearer = BearerTokens.extract(ctx.header("Authorization"));
+    if (bearer.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(app.tokens.verifyAccess(bearer.get()));
+  }
+
+  /** The reference's login_required: no or bad token 401, refresh token 403, disabled user 403. */
+  private long requireUser(Context ctx) {
+    return token(ctx)
+        .map(VerifiedToken::userId)
+        .orElseThrow(() -> new ApiError(401, "User must be authorized."));
+  }
+
+  /** Optional login: any unusable token means anonymous, as the reference's request filter. */
+  private Optional<Long> optionalUser(Context ctx) {
+    try {
+      return token(ctx).map(VerifiedToken::userId);
+    } catch (AuthException e) {
+      return Optional.empty();
+    }
+  }
+
+  private void requireAdmin(Context ctx) {
+    long userId = requireUser(ctx);
+    if (!app.user(userId).map(Database.User::admin).orElse(false)) {
+      throw new ApiError(403, "Admin only.");
+    }
+  }
+
+  // ---- SMS codes and tokens ----
+
+  private void sendCode(Context ctx) {
+    String mobile = ctx.pathParam("mobile");
+    if (!MOBILE.matcher(mobile).matches()) {
+      throw new ApiError(400, "Invalid mobile.");
+    }
+    String ipKey = "app:sms:ip:" + ctx.ip();
+    long sentFromIp = app.redis.incr(ipKey);
+    if (sentFromIp == 1) {
+      app.redis.expire(ipKey, 3600);
+    }
+    if (sentFromIp > SMS_PER_IP_PER_HOUR) {
+      throw new ApiError(429, "Too many requests.");
+    }
+    if (app.redis.set("app:sms:lock:" + mobile, "1", SetParams.setParams().nx().ex(60)) == null) {
+      throw new ApiError(429, "Too many requests.");
+    }
+    String code = String.format(Locale.ROOT, "%06d", random.nextInt(1_000_000));
+    app.redis.setex("app:code:" + mobile, 300, code + "|0");
+    app.sms.send(mobile, code);
+    ok(ctx, 200, Map.of("mobile", mobile));
+  }
+
+  private void login(Context ctx) {
+    JsonNode body = body(ctx);
+    String mobile = text(body, "mobile");
+    String code = text(body, "code");
+    if (!MOBILE.matcher(mobile).matches() || !CODE.matcher(code).matches()) {
+      throw new ApiError(400, "Mobile or code does not exist.");
+    }
+    Object checked = app.redis.eval(CHECK_CODE, List.of("app:code:" + mobile), List.of(code));
+    if (!Long.valueOf(1).equals(checked)) {
+      throw new ApiError(400, "Mobile or code does not exist.");
+    }
+    long userId =
+        app.db
+            .userIdByMobile(mobile)
+            .orElseGet(
+                () -> {
+                  long id = app.ids.nextId();
+                  if (app.db.register(id, mobile)) {
+                    return id;
+                  }
+                  return app.db.userIdByMobile(mobile).orElseThrow();
+                });
+    Database.User user = app.user(userId).orElseThrow(() -> new ApiError(500, "Internal error."));
+    if (user.status() != 1) {
+      throw new ApiError(403, "User denied.");
+    }
+    TokenPair pair = app.tokens.issue(userId);
+    ok(ctx, 201, Map.of("token", pair.accessToken(), "refresh_token", pair.refreshToken()));
+  }
+
+  private void refresh(Context ctx) {
+    String bearer =
+        BearerTokens.extract(ctx.header("Authorization"))
+            .orElseThrow(() -> new ApiError(403, "Invalid refresh token."));
+    TokenPair pair;
+    try {
+      pair = app.tokens.refresh(bearer);
+    } catch (AuthException e) {
+      throw new ApiError(
+          e.reason() == AuthException.Reason.REVOCATION_UNAVAILABLE ? 503 : 403,
+          e.reason() == AuthException.Reason.USER_DISABLED
+              ? "User denied."
+              : "Invalid refresh token.");
+    }
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("token", pair.accessToken());
+    if (pair.refreshToken() != null) {
+      data.put("refresh_token", pair.refreshToken()); // when refresh tokens are rotated
+    }
+    ok(ctx, 201, data);
+  }
+
+  // ---- users ----
+
+  private void myProfile(Context ctx) {
+    long userId = requireUser(ctx);
+    Database.User user =
+        app.user(userId).orElseThrow(() -> new ApiError(401, "User must be authorized."));
+    Map<String, Object> data = publicProfile(user);
+    data.put("mobile", user.mobile().substring(0, 3) + "****" + user.mobile().substring(7));
+    data.put("gender", user.gender());
+    data.put("real_name", user.realName());
+    data.put("certified", user.idCardFront() != null && user.idCardBack() != null);
+    ok(ctx, 200, data);
+  }
+
+  private void userProfile(Context ctx) {
+    long id = idParam(ctx, "id");
+    Database.User user = app.user(id).orElseThrow(() -> new ApiError(404, "User does not exist."));
+    ok(ctx, 200, publicProfile(user));
+  }
+
+  /** Cached user fields plus counts merged from the counters (never cached together). */
+  private Map<String, Object> publicProfile(Database.User user) {
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("id", Long.toString(user.id()));
+    data.put("name", user.name());
+    data.put("photo", user.photo() == null ? null : app.storage.publicUrl(user.photo()));
+    data.put("intro", user.intro());
+    data.put("art_count", count(CounterStore.USER_ARTICLES, user.id()));
+    data.put("follow_count", count(CounterStore.USER_FOLLOWINGS, user.id()));
+    data.put("fans_count", count(CounterStore.USER_FOLLOWERS, user.id()));
+    data.put("like_count", count(CounterStore.USER_LIKED, user.id()));
+    return data;
+  }
+
+  private long count(String metric, long id) {
+    // a counter Redis cannot answer shows as 0 rather than failing the page
+    return app.counters.get(metric).getOrDefault(id, 0);
+  }
+
+  private void uploadPhotos(Context ctx) {
+    long userId = requireUser(ctx);
+    if (!ctx.isMultipartFormData()) {
+      throw new ApiError(
+          400,
+          "Expected multipart/form-data with photo, id_card_front, id_card_back or id_card_handheld.");
+    }
+    Map<String, byte[]> fields = new LinkedHashMap<>();
+    for (String field : IMAGE_FIELDS) {
+      UploadedFile file = ctx.uploadedFile(field);
+      if (file != null) {
+        if (file.size() > MAX_IMAGE_BYTES) {
+          throw new ApiError(400, "Invalid image. (" + field + ": larger than 5 MiB)");
+        }
+        try (InputStream in = file.content()) {
+          fields.put(field, in.readAllBytes());
+        } catch (IOException e) {
+          throw new ApiError(400, "Could not read " + field + ".");
+        }
+      }
+    }
+    if (fields.isEmpty()) {
+      throw new ApiError(
+          400, "Missing image: photo, id_card_front, id_card_back or id_card_handheld.");
+    }
+    Map<String, ImageUploadService.UploadedImage> stored;
+    try {
+      stored = app.uploads.uploadAll(fields);
+    } catch (InvalidImageException e) {
+      throw e;
+    } catch (StorageException e) {
+      log.error("upload for user {} failed", userId, e);
+      throw new ApiError(
+          507,
+          "Uploading "
+              + (fields.size() == 1
+                  ? IMAGE_LABELS.get(fields.keySet().iterator().next())
+                  : "images")
+              + " image failed.");
+    }
+    Map<String, String> keys = new LinkedHashMap<>();
+    Map<String, Object> urls = new LinkedHashMap<>();
+    stored.forEach(
+        (field, image) -> {
+          keys.put(field, image.key());
+          urls.put(field, image.url());
+        });
+    app.db.setImages(userId, keys);
+    app.users.invalidate(userId);
+    ok(ctx, 201, urls);
+  }
+
+  private void histories(Context ctx) {
+    long userId = requireUser(ctx);
+    ok(
+        ctx,
+        200,
+        Map.of(
+            "reading", app.readingHistory.list(userId, 1, 100),
+            "searching", app.searchHistory.list(userId, 1, 4)));
+  }
+
+  // ---- articles ----
+
+  private void publish(Context ctx) {
+    long userId = requireUser(ctx);
+    JsonNode body = body(ctx);
+    String title = text(body, "title").strip();
+    String content = text(body, "content").strip();
+    if (title.isEmpty() || title.length() > 100) {
+      throw new ApiError(400, "title must have 1 to 100 characters.");
+    }
+    if (content.isEmpty() || content.length() > 20_000) {
+      throw new ApiError(400, "content must have 1 to 20000 characters.");
+    }
+    // the demo approves at once so the article is searchable; the reference reviews first
+    Database.Article article =
+        new Database.Article(
+            app.ids.nextId(), userId, title, content, Database.APPROVED, Instant.now().toString());
+    app.db.insertArticle(article);
+    app.articleIndex.index(MiniToutiao.SearchDocument.of(article));
+    app.addCompletion(article);
+    app.counters.get(CounterStore.USER_ARTICLES).increment(userId, 1);
+    ok(ctx, 201, Map.of("id", Long.toString(article.id())));
+  }
+
+  private void article(Context ctx) {
+    long id = idParam(ctx, "id");
+    Optional<Long> reader = optionalUser(ctx);
+    Database.Article article =
+        app.articles
+            .get(id)
+            .filter(a -> a.status() == Database.APPROVED || reader.orElse(-1L) == a.userId())
+            .orElseThrow(() -> new ApiError(404, "Article does not exist."));
+    long reads = app.counters.get(CounterStore.ARTICLE_READING).increment(id, 1);
+    app.counters.get(CounterStore.USER_ARTICLE_READING).increment(article.userId(), 1);
+    reader.ifPresent(userId -> app.readingHistory.add(userId, Long.toString(id)));
+    Optional<Database.User> author = app.user(article.userId());
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("art_id", Long.toString(id));
+    data.put("title", article.title());
+    data.put("content", article.content());
+    data.put("pubdate", article.createTime());
+    data.put("aut_id", Long.toString(article.userId()));
+    data.put("aut_name", author.map(Database.User::name).orElse(null));
+    data.put("read_count", reads);
+    data.put("like_count", count(CounterStore.ARTICLE_LIKING, id));
+    ok(ctx, 200, data);
+  }
+
+  private void like(Context ctx) {
+    long userId = requireUser(ctx);
+    long target = idField(body(ctx), "target");
+    Database.Article article =
+        app.articles
+            .get(target)
+            .filter(a -> a.status() == Database.APPROVED)
+            .orElseThrow(() -> new ApiError(400, "Article does not exist."));
+    if (app.db.like(userId, target)) {
+      app.counters.get(CounterStore.ARTICLE_LIKING).increment(target, 1);
+      app.counters.get(CounterStore.USER_LIKED).increment(article.userId(), 1);
+    }
+    ok(ctx, 201, Map.of("target", Long.toString(target)));
+  }
+
+  private void unlike(Context ctx) {
+    long userId = requireUser(ctx);
+    long target = idParam(ctx, "target");
+    if (app.db.unlike(userId, target)) {
+      app.counters.get(CounterStore.ARTICLE_LIKING).decrement(target, 1);
+      app.articles
+          .get(target)
+          .ifPresent(a -> app.counters.get(CounterStore.USER_LIKED).decrement(a.userId(), 1));
+    }
+    ctx.status(204);
+  }
+
+  private void follow(Context ctx) {
+    long userId = requireUser(ctx);
+    long target = idField(body(ctx), "target");
+    if (target == userId) {
+      throw new ApiError(400, "User cannot follow self.");
+    }
+    if (app.user(target).isEmpty()) {
+      throw new ApiError(400, "User does not exist.");
+    }
+    if (app.db.follow(userId, target)) {
+      app.counters.get(CounterStore.USER_FOLLOWINGS).increment(userId, 1);
+      app.counters.get(CounterStore.USER_FOLLOWERS).increment(target, 1);
+    }
+    ok(ctx, 201, Map.of("target", Long.toString(target)));
+  }
+
+  private void unfollow(Context ctx) {
+    long userId = requireUser(ctx);
+    long target = idParam(ctx, "target");
+    if (app.db.unfollow(userId, target)) {
+      app.counters.get(CounterStore.USER_FOLLOWINGS).decrement(userId, 1);
+      app.counters.get(CounterStore.USER_FOLLOWERS).decrement(target, 1);
+    }
+    ctx.status(204);
+  }
+
+  // ---- search ----
+
+  private void search(Context ctx) {
+    String q = Optional.ofNullable(ctx.queryParam("q")).orElse("");
+    int page = intParam(ctx, "page", 1);
+    int perPage = intParam(ctx, "per_page", 10);
+    ArticleSearch.Page result = app.search.search(q, page, perPage);
+    List<Long> ids = result.results().stream().map(h -> Long.parseLong(h.articleId())).toList();
+    Map<Long, Database.Article> found = app.articles.getAll(ids);
+    Map<Long, Long> likes = app.counters.get(CounterStore.ARTICLE_LIKING).getAll(ids);
+    List<Map<String, Object>> results = new ArrayList<>();
+    for (ArticleSearch.ArticleHit hit : result.results()) {
+      Database.Article a = found.get(Long.parseLong(hit.articleId()));
+      if (a == null) {
+        continue; // deleted since it was indexed
+      }
+      Map<String, Object> item = new LinkedHashMap<>();
+      item.put("art_id", hit.articleId());
+      item.put("title", a.title());
+      item.put("aut_id", Long.toString(a.userId()));
+      item.put("pubdate", a.createTime());
+      item.put("like_count", likes.getOrDefault(a.id(), 0L));
+      item.put("highlight", hit.highlights());
+      results.add(item);
+    }
+    optionalUser(ctx).ifPresent(userId -> app.searchHistory.add(userId, q.strip()));
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("page", result.page());
+    data.put("per_page", result.perPage());
+    data.put("total_count", result.total());
+    data.put("results", results);
+    ok(ctx, 200, data);
+  }
+
+  private void suggest(Context ctx) {
+    String q = Optional.ofNullable(ctx.queryParam("q")).orElse("");
+    ok(ctx, 200, Map.of("options", app.suggester.suggest(q)));
+  }
+
+  // ---- operations ----
+
+  private void correctCounters(Context ctx) {
+    requireAdmin(ctx);
+    Map<String, Object> data = new LinkedHashMap<>();
+    app.correctCounters()
+        .forEach(
+            (key, r) ->
+                data.put(
+                    key,
+                    Map.of(
+                        "ids", r.ids(), "changed", r.changed(), "took_ms", r.took().toMillis())));
+    ok(ctx, 200, data);
+  }
+
+  private void stats(Context ctx) {
+    requireAdmin(ctx);
+    ok(ctx, 200, Map.of("caches", app.cacheStats(), "services", app.choices()));
+  }
+
+  private void file(Context ctx) {
+    if (app.filesDir == null) {
+      throw new ApiError(404, "Not found.");
+    }
+    String key = ctx.pathParam("key");
+    if (!ObjectStorage.KEY.matcher(key).matches() || key.startsWith(".")) {
+      throw new ApiError(404, "Not found.");
+    }
+    Path path = app.filesDir.resolve(key).normalize();
+    if (!path.startsWith(app.filesDir) || !Files.isRegularFile(path)) {
+      throw new ApiError(404, "Not found.");
+    }
+    String lower = key.toLowerCase(Locale.ROOT);
+    String type =
+        lower.endsWith(".png")
+            ? "image/png"
+            : lower.endsWith(".gif")
+                ? "image/gif"
+                : lower.endsWith(".webp")
+                    ? "image/webp"
+                    : lower.endsWith(".jpg") || lower.endsWith(".jpeg")
+                        ? "image/jpeg"
+                        : "application/octet-stream";
+    try {
+      ctx.header("X-Content-Type-Options", "nosniff")
+          .contentType(type)
+          .result(Files.readAllBytes(path));
+    } catch (IOException e) {
+      throw new ApiError(404, "Not found.");
+    }
+  }
+
+  // ---- input ----
+
+  private JsonNode body(Context ctx) {
+    try {
+      JsonNode node = json.readTree(ctx.body());
+      if (node == null || !node.isObject()) {
+        throw new ApiError(400, "Expected a JSON object.");
+      }
+      return node;
+    } catch (IOException e) {
+      throw new ApiError(400, "Invalid JSON body.");
+    }
+  }
+
+  private static String text(JsonNode body, String field) {
+    JsonNode value = body.get(field);
+    if (value == null || !value.isTextual()) {
+      throw new ApiError(400, "Missing " + field + ".");
+    }
+    return value.asText();
+  }
+
+  private static long idField(JsonNode body, String field) {
+    JsonNode value = body.get(field);
+    if (value != null && value.isIntegralNumber()) {
+      return value.asLong();
+    }
+    if (value != null && value.isTextual()) {
+      return parseId(field, value.asText());
+    }
+    throw new ApiError(400, "Missing " + field + ".");
+  }
+
+  private static long idParam(Context ctx, String name) {
+    return parseId(name, ctx.pathParam(name));
+  }
+
+  private static long parseId(String name, String value) {
+    try {
+      long id = Long.parseLong(value);
+      if (id <= 0) {
+        throw new NumberFormatException();
+      }
+      return id;
+    } catch (NumberFormatException e) {
+      throw new ApiError(400, name + " must be a positive id.");
+    }
+  }
+
+  private static int intParam(Context ctx, String name, int fallback) {
+    String value = ctx.queryParam(name);
+    if (value == null || value.isBlank()) {
+      return fallback;
+    }
+    try {
+      return Integer.parseInt(value.strip());
+    } catch (NumberFormatException e) {
+      throw new ApiError(400, name + " must be a number.");
+    }
+  }
+}

@@ -1,0 +1,179 @@
+package io.toutiao.examples.backend;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Where the mini backend finds its services. Every setting is optional: without a Redis URL it
+ * starts an embedded Redis, without an Elasticsearch URL an embedded node, without Qiniu keys it
+ * stores files in a local folder and serves them itself.
+ *
+ * <p>From the environment ({@link #fromEnvironment()}):
+ *
+ * <table>
+ *   <caption>settings</caption>
+ *   <tr><th>variable</th><th>default</th></tr>
+ *   <tr><td>{@code TOUTIAO_HTTP_PORT}</td><td>8080 (0 picks a free port)</td></tr>
+ *   <tr><td>{@code TOUTIAO_REDIS_URL}</td><td>embedded redis-server</td></tr>
+ *   <tr><td>{@code TOUTIAO_ES_URL}</td><td>embedded Elasticsearch node</td></tr>
+ *   <tr><td>{@code TOUTIAO_JWT_SECRET}</td><td>a random key per start (tokens die with the process)</td></tr>
+ *   <tr><td>{@code QINIU_ACCESS_KEY}, {@code QINIU_SECRET_KEY}, {@code QINIU_BUCKET},
+ *       {@code QINIU_DOMAIN}</td><td>local folder {@code TOUTIAO_FILES_DIR} (a temporary folder)</td></tr>
+ *   <tr><td>{@code QINIU_UP_HOST}, {@code QINIU_RS_HOST}, {@code QINIU_API_HOST}</td>
+ *       <td>Qiniu's hosts for the zone, required with the keys</td></tr>
+ * </table>
+ *
+ * @param port HTTP port, 0 for any free port
+ * @param redisUrl Redis to use, or null for an embedded one
+ * @param elasticsearchUrl Elasticsearch to use, or null for an embedded node
+ * @param jwtSecret base64 HMAC secret (at least 32 bytes), or null for a random one
+ * @param qiniu Qiniu settings, or null for local files
+ * @param filesDir where local files go, or null for a temporary folder
+ */
+public record BackendConfig(
+    int port, URI redisUrl, URI elasticsearchUrl, String jwtSecret, Qiniu qiniu, Path filesDir) {
+
+  /**
+   * Qiniu settings.
+   *
+   * @param accessKey access key
+   * @param secretKey secret key (never printed)
+   * @param bucket bucket
+   * @param domain CDN domain of the bucket
+   * @param upHost upload host
+   * @param rsHost resource-management host
+   * @param apiHost API host (CDN refresh)
+   */
+  public record Qiniu(
+      String accessKey,
+      String secretKey,
+      String bucket,
+      String domain,
+      String upHost,
+      String rsHost,
+      String apiHost) {
+
+    @Override
+    public String toString() {
+      return "Qiniu[bucket=" + bucket + ", domain=" + domain + ", upHost=" + upHost + "]";
+    }
+  }
+
+  /**
+   * Validates the settings.
+   *
+   * @throws IllegalArgumentException naming a bad setting
+   */
+  public BackendConfig {
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port must be 0..65535, got " + port);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "BackendConfig[port="
+        + port
+        + ", redis="
+        + (redisUrl == null ? "embedded" : redisUrl.getHost() + ":" + redisUrl.getPort())
+        + ", elasticsearch="
+        + (elasticsearchUrl == null ? "embedded" : elasticsearchUrl)
+        + ", jwtSecret="
+        + (jwtSecret == null ? "random" : "(set)")
+        + ", storage="
+        + (qiniu == null ? "local" : qiniu)
+        + "]";
+  }
+
+  /**
+   * Embedded everything, on the given port.
+   *
+   * @param port the HTTP port, 0 for any free port
+   * @return the config
+   */
+  public static BackendConfig embedded(int port) {
+    return new BackendConfig(port, null, null, null, null, null);
+  }
+
+  /**
+   * Reads the settings from the environment.
+   *
+   * @return the config
+   */
+  public static BackendConfig fromEnvironment() {
+    return from(System.getenv());
+  }
+
+  /**
+   * Reads the settings from a map shaped like the environment.
+   *
+   * @param env variable to value
+   * @return the config
+   * @throws IllegalArgumentException naming a bad or incomplete setting
+   */
+  public static BackendConfig from(Map<String, String> env) {
+    Objects.requireNonNull(env, "env must not be null");
+    int port;
+    try {
+      port = Integer.parseInt(env.getOrDefault("TOUTIAO_HTTP_PORT", "8080").strip());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "TOUTIAO_HTTP_PORT must be a number, got '" + env.get("TOUTIAO_HTTP_PORT") + "'", e);
+    }
+    Qiniu qiniu = null;
+    if (present(env, "QINIU_ACCESS_KEY")) {
+      qiniu =
+          new Qiniu(
+              required(env, "QINIU_ACCESS_KEY"),
+              required(env, "QINIU_SECRET_KEY"),
+              required(env, "QINIU_BUCKET"),
+              required(env, "QINIU_DOMAIN"),
+              required(env, "QINIU_UP_HOST"),
+              required(env, "QINIU_RS_HOST"),
+              required(env, "QINIU_API_HOST"));
+    }
+    return new BackendConfig(
+        port,
+        uri(env, "TOUTIAO_REDIS_URL").orElse(null),
+        uri(env, "TOUTIAO_ES_URL").orElse(null),
+        present(env, "TOUTIAO_JWT_SECRET") ? env.get("TOUTIAO_JWT_SECRET").strip() : null,
+        qiniu,
+        present(env, "TOUTIAO_FILES_DIR") ? Path.of(env.get("TOUTIAO_FILES_DIR").strip()) : null);
+  }
+
+  private static boolean present(Map<String, String> env, String name) {
+    return env.get(name) != null && !env.get(name).isBlank();
+  }
+
+  private static String required(Map<String, String> env, String name) {
+    if (!present(env, name)) {
+      throw new IllegalArgumentException(
+          name + " is required when QINIU_ACCESS_KEY is set (Qiniu needs keys, bucket and hosts)");
+    }
+    return env.get(name).strip();
+  }
+
+  private static Optional<URI> uri(Map<String, String> env, String name) {
+    if (!present(env, name)) {
+      return Optional.empty();
+    }
+    try {
+      URI uri = URI.create(env.get(name).strip());
+      if (uri.getHost() == null) {
+        throw new IllegalArgumentException(name + " has no host: " + redact(uri));
+      }
+      return Optional.of(uri);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(name + " is not a URL: " + e.getMessage(), e);
+    }
+  }
+
+  private static String redact(URI uri) {
+    return uri.getUserInfo() == null
+        ? uri.toString()
+        : uri.toString().replace(uri.getUserInfo(), "***");
+  }
+}

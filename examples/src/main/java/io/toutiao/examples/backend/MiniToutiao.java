@@ -1,0 +1,395 @@
+package io.toutiao.examples.backend;
+
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import io.javalin.Javalin;
+import io.toutiao.auth.KeyRing;
+import io.toutiao.auth.SigningKey;
+import io.toutiao.auth.TokenAlgorithm;
+import io.toutiao.auth.TokenConfig;
+import io.toutiao.auth.TokenService;
+import io.toutiao.auth.redis.RedisRevocationStore;
+import io.toutiao.cache.CacheConfig;
+import io.toutiao.cache.CacheStats;
+import io.toutiao.cache.Codecs;
+import io.toutiao.cache.TwoLevelCache;
+import io.toutiao.cache.redis.CounterStore;
+import io.toutiao.cache.redis.JobScheduler;
+import io.toutiao.cache.redis.RecentList;
+import io.toutiao.cache.redis.RedisWorkerIdAssigner;
+import io.toutiao.core.id.SnowflakeConfig;
+import io.toutiao.core.id.SnowflakeIdGenerator;
+import io.toutiao.search.ArticleSearch;
+import io.toutiao.search.ChangeSync;
+import io.toutiao.search.DocumentStore;
+import io.toutiao.search.IndexManager;
+import io.toutiao.search.IndexSpec;
+import io.toutiao.search.SearchClientFactory;
+import io.toutiao.search.Suggester;
+import io.toutiao.storage.ImageUploadService;
+import io.toutiao.storage.ImageValidator;
+import io.toutiao.storage.ObjectStorage;
+import io.toutiao.storage.local.LocalObjectStorage;
+import io.toutiao.storage.qiniu.QiniuConfig;
+import io.toutiao.storage.qiniu.QiniuObjectStorage;
+import io.toutiao.testing.ElasticsearchServer;
+import io.toutiao.testing.RedisServer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.RedisClient;
+
+/**
+ * The mini Toutiao backend: every toutiao-kit module wired the way a host application wires them,
+ * behind the reference's HTTP API (see {@link Api}). Start it with {@link #start(BackendConfig)};
+ * close it to stop the server and whatever embedded services it started.
+ */
+public final class MiniToutiao implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(MiniToutiao.class);
+
+  /** The search index's view of an article (the reference's fields). */
+  public record SearchDocument(
+      long article_id, long user_id, String title, String content, int status, String create_time) {
+
+    static SearchDocument of(Database.Article a) {
+      return new SearchDocument(
+          a.id(), a.userId(), a.title(), a.content(), a.status(), a.createTime());
+    }
+  }
+
+  final BackendConfig config;
+  final List<String> choices = new ArrayList<>();
+  private final List<AutoCloseable> closeables = new ArrayList<>();
+
+  RedisClient redis;
+  ElasticsearchClient es;
+  Database db;
+  SnowflakeIdGenerator ids;
+  TokenService tokens;
+  TwoLevelCache<Long, Database.User> users;
+  TwoLevelCache<Long, Database.Article> articles;
+  final Map<String, CounterStore> counters = new LinkedHashMap<>();
+  RecentList readingHistory;
+  RecentList searchHistory;
+  ObjectStorage storage;
+  Path filesDir;
+  ImageUploadService uploads;
+  DocumentStore<SearchDocument> articleIndex;
+  ChangeSync<SearchDocument> articleSync;
+  ArticleSearch search;
+  Suggester suggester;
+  JobScheduler jobs;
+  final SmsOutbox sms = new SmsOutbox();
+  private Javalin http;
+  private int port;
+
+  private MiniToutiao(BackendConfig config) {
+    this.config = config;
+  }
+
+  /**
+   * Starts the services (given or embedded), seeds the database, indexes the articles, corrects the
+   * counters and starts serving HTTP.
+   *
+   * @param config where the services are
+   * @return the running backend
+   */
+  public static MiniToutiao start(BackendConfig config) {
+    MiniToutiao app = new MiniToutiao(config);
+    try {
+      app.port = config.port() == 0 ? freePort() : config.port();
+      app.startServices();
+      app.http = Api.create(app).start("127.0.0.1", app.port);
+      app.choices.add("HTTP: Javalin (Jetty) on http://127.0.0.1:" + app.port());
+      return app;
+    } catch (RuntimeException | IOException e) {
+      app.close();
+      throw new IllegalStateException("could not start the mini backend: " + e.getMessage(), e);
+    }
+  }
+
+  private void startServices() throws IOException {
+    // Redis: cache, counters, histories, leases, revocations
+    if (config.redisUrl() == null) {
+      RedisServer server = RedisServer.start();
+      closeables.add(server);
+      redis = RedisClient.create(server.host(), server.port());
+      choices.add("Redis: embedded redis-server at " + server.uri());
+    } else {
+      redis = RedisClient.create(config.redisUrl());
+      redis.ping();
+      choices.add(
+          "Redis: "
+              + config.redisUrl().getHost()
+              + ":"
+              + config.redisUrl().getPort()
+              + " (TOUTIAO_REDIS_URL)");
+    }
+    closeables.add(0, redis);
+
+    // Elasticsearch: articles and completions
+    boolean embeddedEs = config.elasticsearchUrl() == null;
+    if (embeddedEs) {
+      ElasticsearchServer server = ElasticsearchServer.start();
+      closeables.add(server);
+      es = SearchClientFactory.create(server.httpUri());
+      choices.add("Elasticsearch: embedded node at " + server.httpUri());
+    } else {
+      es = SearchClientFactory.create(config.elasticsearchUrl());
+      choices.add("Elasticsearch: " + config.elasticsearchUrl() + " (TOUTIAO_ES_URL)");
+    }
+    closeables.add(0, () -> es._transport().close());
+    IndexManager indexes = new IndexManager(es);
+    // one node: no replicas; a real cluster gets the reference's 3 shards and 1 replica
+    indexes.ensure(
+        embeddedEs
+            ? IndexSpec.articles().shards(1).replicas(0).build()
+            : IndexSpec.articles().build());
+    indexes.ensure(
+        embeddedEs ? IndexSpec.completions().replicas(0).build() : IndexSpec.completions().build());
+    choices.add("Chinese analyzer: " + indexes.chineseAnalyzer());
+    articleIndex =
+        new DocumentStore<>(
+            es, "articles", SearchDocument.class, d -> Long.toString(d.article_id()));
+    articleSync = new ChangeSync<>(es, "articles");
+    search = new ArticleSearch(es, "articles");
+    suggester = new Suggester(es, "completions", "articles");
+
+    // the database
+    db = new Database();
+    closeables.add(0, db);
+    choices.add("Database: H2 in memory (3 users, 7 articles seeded)");
+
+    // ids: a worker id leased in Redis, kept alive in the background
+    RedisWorkerIdAssigner assigner = new RedisWorkerIdAssigner(redis, 0, Duration.ofSeconds(30));
+    closeables.add(0, assigner);
+    ids =
+        new SnowflakeIdGenerator(
+            SnowflakeConfig.custom().datacenterId(0).workerIdAssigner(assigner).build());
+
+    // tokens
+    SigningKey key =
+        config.jwtSecret() == null
+            ? SigningKey.generate("k1", TokenAlgorithm.HS256)
+            : SigningKey.hmacBase64("k1", TokenAlgorithm.HS256, config.jwtSecret());
+    choices.add(
+        "JWT: HS256, "
+            + (config.jwtSecret() == null
+                ? "random key for this run"
+                : "key from TOUTIAO_JWT_SECRET")
+            + ", revocations in Redis");
+    // users and articles caches first: the token check asks the user cache for the status
+    users =
+        cache(
+            CacheConfig.<Long, Database.User>builder("user-profile")
+                .keyPattern("user:{}:profile")
+                .codec(Codecs.json(Database.User.class))
+                .ttl(Duration.ofSeconds(1800), Duration.ofSeconds(600))
+                .loader(id -> db.user(id).orElse(null)));
+    articles =
+        cache(
+            CacheConfig.<Long, Database.Article>builder("article-detail")
+                .keyPattern("art:{}:detail")
+                .codec(Codecs.json(Database.Article.class))
+                .ttl(Duration.ofSeconds(3600), Duration.ofSeconds(600))
+                .loader(id -> db.article(id).orElse(null)));
+    tokens =
+        new TokenService(
+            TokenConfig.custom(KeyRing.of(key))
+                .issuer("toutiao")
+                .revocationStore(new RedisRevocationStore(redis))
+                .userStatusChecker(
+                    userId -> users.get(userId).map(u -> u.status() == 1).orElse(false))
+                .build());
+
+    for (String metric :
+        List.of(
+            CounterStore.USER_ARTICLES,
+            CounterStore.USER_FOLLOWINGS,
+            CounterStore.USER_FOLLOWERS,
+            CounterStore.USER_LIKED,
+            CounterStore.ARTICLE_LIKING,
+            CounterStore.ARTICLE_READING,
+            CounterStore.USER_ARTICLE_READING)) {
+      counters.put(metric, new CounterStore(redis, metric));
+    }
+    readingHistory = RecentList.readingHistory(redis);
+    searchHistory = RecentList.searchHistory(redis);
+
+    // files
+    if (config.qiniu() == null) {
+      filesDir =
+          config.filesDir() != null
+              ? Files.createDirectories(config.filesDir())
+              : Files.createTempDirectory("toutiao-files");
+      storage = new LocalObjectStorage(filesDir, "http://127.0.0.1:" + port + "/files");
+      choices.add("Storage: local folder " + filesDir + " served at /files/");
+    } else {
+      BackendConfig.Qiniu q = config.qiniu();
+      storage =
+          new QiniuObjectStorage(
+              QiniuConfig.builder(q.accessKey(), q.secretKey(), q.bucket(), q.domain())
+                  .hosts(List.of(q.upHost()), q.rsHost(), q.apiHost())
+                  .build());
+      choices.add("Storage: Qiniu bucket " + q.bucket() + " via " + q.upHost());
+    }
+    uploads = new ImageUploadService(ImageValidator.builder().deepCheck(true).build(), storage);
+
+    // the search index follows the database; the counters are corrected from it
+    syncSearchIndex();
+    jobs = new JobScheduler(redis, "mini-toutiao-" + ProcessHandle.current().pid());
+    closeables.add(0, jobs);
+    jobs.scheduleDaily(
+        "counter-correction",
+        LocalTime.of(3, 0),
+        ZoneId.of("Asia/Shanghai"),
+        this::correctCounters);
+    correctCounters();
+    choices.add(
+        "Counter correction: daily at 03:00 Asia/Shanghai, and POST /v1_0/admin/counters/correction");
+  }
+
+  private <K, V> TwoLevelCache<K, V> cache(CacheConfig.Builder<K, V> builder) {
+    TwoLevelCache<K, V> cache = new TwoLevelCache<>(builder.build(), redis);
+    closeables.add(0, cache);
+    return cache;
+  }
+
+  /** Applies every database row to the search index with its update time as version. */
+  ChangeSync.Result syncSearchIndex() {
+    List<ChangeSync.Change<SearchDocument>> changes = new ArrayList<>();
+    List<Map.Entry<Database.Article, Long>> rows = db.articlesWithVersions();
+    for (Map.Entry<Database.Article, Long> row : rows) {
+      changes.add(
+          new ChangeSync.Change<>(
+              Long.toString(row.getKey().id()), row.getValue(), SearchDocument.of(row.getKey())));
+    }
+    ChangeSync.Result result = articleSync.apply(changes);
+    for (Map.Entry<Database.Article, Long> row : rows) {
+      if (row.getKey().status() == Database.APPROVED) {
+        addCompletion(row.getKey());
+      }
+    }
+    refreshSearch();
+    return result;
+  }
+
+  void addCompletion(Database.Article article) {
+    try {
+      es.index(
+          i ->
+              i.index("completions")
+                  .id(Long.toString(article.id()))
+                  .document(Map.of("suggest", List.of(article.title()))));
+    } catch (IOException e) {
+      throw new IllegalStateException("could not index the completion: " + e.getMessage(), e);
+    }
+  }
+
+  void refreshSearch() {
+    try {
+      es.indices().refresh(r -> r.index("articles", "completions"));
+    } catch (IOException e) {
+      throw new IllegalStateException("could not refresh the indexes: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The nightly correction: recomputes every counter from the database and replaces it.
+   *
+   * @return counter key to what the rebuild did
+   */
+  public Map<String, CounterStore.RebuildResult> correctCounters() {
+    Map<String, CounterStore.RebuildResult> results = new LinkedHashMap<>();
+    db.trueCounts()
+        .forEach((key, rows) -> results.put(key, counters.get(key).rebuild(rows.iterator())));
+    log.info("counters corrected: {}", results);
+    return results;
+  }
+
+  /**
+   * @return the HTTP port
+   */
+  public int port() {
+    return port;
+  }
+
+  private static int freePort() throws IOException {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  /**
+   * @return the base URL, e.g. {@code http://127.0.0.1:8080}
+   */
+  public String baseUrl() {
+    return "http://127.0.0.1:" + port();
+  }
+
+  /**
+   * @return what the backend chose at start-up (embedded or configured services)
+   */
+  public List<String> choices() {
+    return List.copyOf(choices);
+  }
+
+  /**
+   * @return the SMS messages "sent" (the demo prints codes instead of sending them)
+   */
+  public SmsOutbox sms() {
+    return sms;
+  }
+
+  /**
+   * @return statistics of the user and article caches
+   */
+  public Map<String, CacheStats> cacheStats() {
+    return Map.of("user-profile", users.stats(), "article-detail", articles.stats());
+  }
+
+  /**
+   * Disables or enables a user (status 0 or 1) and drops the cached profile.
+   *
+   * @param userId the user
+   * @param enabled false to refuse the user's tokens
+   */
+  public void setUserEnabled(long userId, boolean enabled) {
+    db.setStatus(userId, enabled ? 1 : 0);
+    users.invalidate(userId);
+  }
+
+  Instant now() {
+    return Instant.now();
+  }
+
+  Optional<Database.User> user(long id) {
+    return users.get(id);
+  }
+
+  @Override
+  public void close() {
+    if (http != null) {
+      http.stop();
+    }
+    for (AutoCloseable c : closeables) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        log.warn("closing {} failed: {}", c, e.toString());
+      }
+    }
+    closeables.clear();
+  }
+}
