@@ -17,6 +17,15 @@ public final class Demo {
 
   private Demo() {}
 
+  private static boolean isFree(int port) {
+    try (java.net.ServerSocket socket =
+        new java.net.ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return socket.isBound();
+    } catch (java.io.IOException e) {
+      return false;
+    }
+  }
+
   /**
    * Starts the backend and runs the tour.
    *
@@ -26,6 +35,17 @@ public final class Demo {
   public static void main(String[] args) throws InterruptedException {
     boolean exit = List.of(args).contains("--exit");
     BackendConfig config = BackendConfig.fromEnvironment();
+    if (System.getenv("TOUTIAO_HTTP_PORT") == null && !isFree(config.port())) {
+      System.out.println("== Port " + config.port() + " is taken; using a free port instead");
+      config =
+          new BackendConfig(
+              0,
+              config.redisUrl(),
+              config.elasticsearchUrl(),
+              config.jwtSecret(),
+              config.qiniu(),
+              config.filesDir());
+    }
     System.out.println(
         "== Starting the mini Toutiao backend (first run unpacks Elasticsearch: ~30 s)");
     MiniToutiao app = MiniToutiao.start(config);

@@ -1,0 +1,310 @@
+package io.toutiao.examples.backend;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.toutiao.auth.KeyRing;
+import io.toutiao.auth.SigningKey;
+import io.toutiao.auth.TokenAlgorithm;
+import io.toutiao.auth.TokenConfig;
+import io.toutiao.auth.TokenService;
+import io.toutiao.cache.CacheStats;
+import io.toutiao.cache.redis.CounterStore;
+import io.toutiao.testing.ElasticsearchServer;
+import io.toutiao.testing.ElasticsearchTest;
+import io.toutiao.testing.RedisServer;
+import io.toutiao.testing.RedisTest;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URLEncoder;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Base64;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Starts the mini backend against the test JVM's Redis and Elasticsearch and drives it over HTTP:
+ * the whole scripted tour first, then the checks and failure cases a client meets.
+ */
+@RedisTest
+@ElasticsearchTest(deleteIndices = true)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class MiniToutiaoIT {
+
+  static final String SECRET =
+      Base64.getEncoder()
+          .encodeToString(
+              "a-test-secret-of-at-least-32-bytes-0123456789".getBytes(StandardCharsets.UTF_8));
+
+  @TempDir static Path files;
+  static MiniToutiao app;
+  static HttpApi api;
+  static Tour.Result tour;
+  static String tourOutput;
+
+  @BeforeAll
+  static void start(RedisServer redis, ElasticsearchServer es) {
+    app =
+        MiniToutiao.start(
+            new BackendConfig(0, redis.uri(), es.httpUri(), SECRET, null, files.resolve("files")));
+    api = new HttpApi(app.baseUrl());
+  }
+
+  @AfterAll
+  static void stop() {
+    if (app != null) {
+      app.close();
+    }
+  }
+
+  static String q(String text) {
+    return URLEncoder.encode(text, StandardCharsets.UTF_8);
+  }
+
+  @Test
+  @Order(1)
+  void theScriptedTourRunsToTheEnd() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    tour = Tour.run(app, new PrintStream(out, true, StandardCharsets.UTF_8));
+    tourOutput = out.toString(StandardCharsets.UTF_8);
+
+    assertThat(tourOutput).doesNotContain("UNEXPECTED").contains("liked 1 again");
+    assertThat(app.choices())
+        .anyMatch(c -> c.startsWith("Redis: 127.0.0.1"))
+        .anyMatch(c -> c.startsWith("Elasticsearch: http"))
+        .anyMatch(c -> c.startsWith("Storage: local folder"));
+  }
+
+  @Test
+  @Order(2)
+  void countersAndProfilesReflectTheTour() {
+    String token = tour.accessToken();
+    HttpApi.Response me = api.get("/v1_0/user/profile", token);
+    assertThat(me.status()).isEqualTo(200);
+    assertThat(me.data().path("name").asText()).isEqualTo("头条小编");
+    assertThat(me.data().path("mobile").asText()).isEqualTo("138****0001");
+    assertThat(me.data().path("art_count").asLong()).as("seeded 105 + published").isEqualTo(2);
+    assertThat(me.data().path("follow_count").asLong()).as("seeded 2 + followed 3").isEqualTo(2);
+    assertThat(me.data().path("photo").asText()).startsWith(app.baseUrl() + "/files/");
+
+    HttpApi.Response article = api.get("/v1_0/articles/" + tour.articleId(), null);
+    assertThat(article.data().path("like_count").asLong()).isEqualTo(1);
+    assertThat(article.data().path("read_count").asLong()).isGreaterThanOrEqualTo(4);
+    assertThat(app.counters.get(CounterStore.ARTICLE_LIKING).get(Long.parseLong(tour.articleId())))
+        .isEqualTo(1);
+
+    HttpApi.Response histories = api.get("/v1_0/user/histories", token);
+    assertThat(histories.data().path("reading").get(0).asText()).isEqualTo(tour.articleId());
+    assertThat(histories.data().path("searching").get(0).asText()).isEqualTo("人工智能");
+
+    assertThat(api.delete("/v1_0/article/likings/" + tour.articleId(), token).status())
+        .isEqualTo(204);
+    assertThat(
+            api.get("/v1_0/articles/" + tour.articleId(), null).data().path("like_count").asLong())
+        .isZero();
+    assertThat(api.delete("/v1_0/user/followings/3", token).status()).isEqualTo(204);
+    assertThat(api.get("/v1_0/users/3", null).data().path("fans_count").asLong()).isEqualTo(1);
+  }
+
+  @Test
+  @Order(3)
+  void repeatedReadsAreServedByTheCache() {
+    CacheStats before = app.cacheStats().get("article-detail");
+    for (int i = 0; i < 5; i++) {
+      assertThat(api.get("/v1_0/articles/102", null).status()).isEqualTo(200);
+    }
+    CacheStats after = app.cacheStats().get("article-detail");
+    assertThat(after.loads() - before.loads()).as("database loads").isLessThanOrEqualTo(1);
+    assertThat(after.l1Hits() - before.l1Hits()).isGreaterThanOrEqualTo(4);
+
+    HttpApi.Response stats = api.get("/v1_0/admin/stats", tour.accessToken());
+    assertThat(stats.status()).isEqualTo(200);
+    assertThat(stats.data().path("caches").path("article-detail").path("l1Hits").asLong())
+        .isGreaterThanOrEqualTo(after.l1Hits());
+  }
+
+  @Test
+  @Order(4)
+  void searchFindsOnlyApprovedArticlesWithHighlightsAndPages() {
+    HttpApi.Response volleyball = api.get("/v1_0/search?q=" + q("女排"), null);
+    assertThat(volleyball.status()).isEqualTo(200);
+    assertThat(volleyball.data().path("total_count").asLong()).isEqualTo(1);
+    JsonNode hit = volleyball.data().path("results").get(0);
+    assertThat(hit.path("art_id").asText()).isEqualTo("103");
+    assertThat(hit.path("title").asText()).isEqualTo("中国女排夺得冠军");
+    assertThat(hit.path("highlight").path("title").get(0).asText()).contains("<em>女排</em>");
+
+    assertThat(api.get("/v1_0/search?q=" + q("招聘"), null).data().path("total_count").asLong())
+        .as("the pending article is not searchable")
+        .isZero();
+    HttpApi.Response page2 = api.get("/v1_0/search?q=" + q("人工智能") + "&page=2&per_page=10", null);
+    assertThat(page2.data().path("page").asInt()).isEqualTo(2);
+    assertThat(page2.data().path("results").size()).isZero();
+    assertThat(
+            api.get("/v1_0/suggestion?q=" + q("马拉"), null).data().path("options").get(0).asText())
+        .isEqualTo("马拉松报名人数创新高");
+  }
+
+  @Test
+  @Order(5)
+  void badInputGetsAClearError() {
+    HttpApi.Response tooLong = api.get("/v1_0/search?q=" + q("长".repeat(51)), null);
+    assertThat(tooLong.status()).isEqualTo(400);
+    assertThat(tooLong.message()).contains("1 to 50 characters");
+    assertThat(api.get("/v1_0/search?q=", null).status()).isEqualTo(400);
+    assertThat(api.get("/v1_0/search?q=" + q("新闻") + "&per_page=100", null).message())
+        .contains("per_page");
+    assertThat(api.get("/v1_0/search?q=" + q("新闻") + "&page=x", null).message())
+        .isEqualTo("page must be a number.");
+    assertThat(api.post("/v1_0/sms/codes/12345", null, null).message())
+        .isEqualTo("Invalid mobile.");
+    assertThat(api.get("/v1_0/articles/abc", null).status()).isEqualTo(400);
+    assertThat(api.get("/v1_0/articles/999999", null).status()).isEqualTo(404);
+    assertThat(api.get("/v1_0/articles/107", null).status())
+        .as("pending article hidden from others")
+        .isEqualTo(404);
+    assertThat(api.get("/v1_0/users/424242", null).message()).isEqualTo("User does not exist.");
+    HttpApi.Response notJson = api.post("/v1_0/articles", "not an object", tour.accessToken());
+    assertThat(notJson.status()).isEqualTo(400);
+    HttpApi.Response noTitle =
+        api.post("/v1_0/articles", Map.of("title", "", "content", "正文"), tour.accessToken());
+    assertThat(noTitle.message()).contains("title");
+    assertThat(api.get("/v1_0/nowhere", null).message()).isEqualTo("Not found.");
+  }
+
+  @Test
+  @Order(6)
+  void loginRegistersNewMobilesAndStopsGuessingAfterFiveTries() {
+    String mobile = "13912345678";
+    assertThat(api.post("/v1_0/sms/codes/" + mobile, null, null).status()).isEqualTo(200);
+    String code = app.sms().lastCode(mobile).orElseThrow();
+    String wrong = code.equals("999999") ? "888888" : "999999";
+    for (int i = 0; i < 5; i++) {
+      assertThat(
+              api.post("/v1_0/authorizations", Map.of("mobile", mobile, "code", wrong), null)
+                  .status())
+          .isEqualTo(400);
+    }
+    assertThat(
+            api.post("/v1_0/authorizations", Map.of("mobile", mobile, "code", code), null)
+                .message())
+        .as("the code is gone after five wrong tries")
+        .isEqualTo("Mobile or code does not exist.");
+
+    app.redis.del("app:sms:lock:" + mobile);
+    assertThat(api.post("/v1_0/sms/codes/" + mobile, null, null).status()).isEqualTo(200);
+    String second = app.sms().lastCode(mobile).orElseThrow();
+    HttpApi.Response login =
+        api.post("/v1_0/authorizations", Map.of("mobile", mobile, "code", second), null);
+    assertThat(login.status()).isEqualTo(201);
+    HttpApi.Response me = api.get("/v1_0/user/profile", login.data().path("token").asText());
+    assertThat(me.data().path("name").asText()).isEqualTo("用户5678");
+    assertThat(Long.parseLong(me.data().path("id").asText()))
+        .as("a Snowflake id")
+        .isGreaterThan(1L << 40);
+    assertThat(
+            api.post("/v1_0/authorizations", Map.of("mobile", mobile, "code", second), null)
+                .status())
+        .as("a code works once")
+        .isEqualTo(400);
+  }
+
+  @Test
+  @Order(7)
+  void tokensFailClosed() {
+    TokenService past =
+        new TokenService(
+            TokenConfig.custom(
+                    KeyRing.of(SigningKey.hmacBase64("k1", TokenAlgorithm.HS256, SECRET)))
+                .issuer("toutiao")
+                .clock(Clock.fixed(Instant.now().minus(Duration.ofHours(3)), ZoneOffset.UTC))
+                .build());
+    String expired = past.issue(1).accessToken();
+    HttpApi.Response response = api.get("/v1_0/user/profile", expired);
+    assertThat(response.status()).isEqualTo(401);
+    assertThat(response.message()).isEqualTo("User must be authorized.");
+
+    HttpApi.Response refreshAsAccess = api.get("/v1_0/user/profile", tour.refreshToken());
+    assertThat(refreshAsAccess.status()).isEqualTo(403);
+    assertThat(refreshAsAccess.message()).isEqualTo("Do not use refresh token.");
+
+    String token = tour.accessToken();
+    String tampered = token.substring(0, token.length() - 4) + "AAAA";
+    assertThat(api.get("/v1_0/user/profile", tampered).status()).isEqualTo(401);
+    assertThat(api.put("/v1_0/authorizations", null, token).status())
+        .as("an access token cannot refresh")
+        .isEqualTo(403);
+
+    app.setUserEnabled(1, false);
+    try {
+      HttpApi.Response denied = api.get("/v1_0/user/profile", token);
+      assertThat(denied.status()).isEqualTo(403);
+      assertThat(denied.message()).isEqualTo("User denied.");
+    } finally {
+      app.setUserEnabled(1, true);
+    }
+    assertThat(api.get("/v1_0/user/profile", token).status()).isEqualTo(200);
+    assertThat(api.get("/v1_0/admin/stats", null).status()).isEqualTo(401);
+  }
+
+  @Test
+  @Order(8)
+  void invalidImagesAre400AndAStorageFailureIs507() throws Exception {
+    String token = tour.accessToken();
+    byte[] png = Tour.png(64, 48);
+    byte[] bomb = png.clone();
+    ByteBuffer.wrap(bomb).putInt(16, 20_000).putInt(20, 20_000);
+    HttpApi.Response refused =
+        api.patchFiles("/v1_0/user/photo", Map.of("photo", Map.entry("big.png", bomb)), token);
+    assertThat(refused.status()).isEqualTo(400);
+    assertThat(refused.message()).startsWith("Invalid image.").contains("photo");
+
+    HttpApi.Response secondBad =
+        api.patchFiles(
+            "/v1_0/user/photo",
+            Map.of(
+                "photo", Map.entry("a.png", png),
+                "id_card_back",
+                    Map.entry("b.png", "GIF89a not really".getBytes(StandardCharsets.UTF_8))),
+            token);
+    assertThat(secondBad.status()).isEqualTo(400);
+    assertThat(secondBad.message()).contains("id_card_back");
+
+    // a real fault: the storage folder is replaced by a file, so every write fails
+    Path folder = app.filesDir;
+    Path aside = folder.resolveSibling("files-aside");
+    Files.move(folder, aside);
+    Files.writeString(folder, "not a folder");
+    try {
+      HttpApi.Response failed =
+          api.patchFiles("/v1_0/user/photo", Map.of("photo", Map.entry("a.png", png)), token);
+      assertThat(failed.status()).isEqualTo(507);
+      assertThat(failed.message()).isEqualTo("Uploading profile photo image failed.");
+    } finally {
+      Files.delete(folder);
+      Files.move(aside, folder);
+    }
+    HttpApi.Response ok =
+        api.patchFiles(
+            "/v1_0/user/photo",
+            Map.of("photo", Map.entry("a.png", png), "id_card_front", Map.entry("c.png", png)),
+            token);
+    assertThat(ok.status()).isEqualTo(201);
+    assertThat(ok.data().path("id_card_front").asText()).startsWith(app.baseUrl() + "/files/");
+    assertThat(api.get("/files/..%2F..%2Fetc%2Fpasswd", null).status()).isIn(400, 404);
+    assertThat(api.get("/files/.meta", null).status()).isEqualTo(404);
+  }
+}
