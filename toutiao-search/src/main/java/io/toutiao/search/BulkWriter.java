@@ -7,28 +7,26 @@ import co.elastic.clients.elasticsearch.core.BulkRequest;
 import co.elastic.clients.elasticsearch.core.BulkResponse;
 import co.elastic.clients.elasticsearch.core.bulk.BulkOperation;
 import co.elastic.clients.elasticsearch.core.bulk.BulkResponseItem;
-import co.elastic.clients.transport.BackoffPolicy;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
+import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /**
  * Bulk ingestion around the client's {@link BulkIngester}: batches by count and bytes, concurrent
- * requests, a flush interval, retries of 429 (too many requests) with exponential backoff, a flush
- * on close, and every failed document reported to a callback with its id and Elasticsearch's
+ * requests, a flush interval, retries of 429 (too many requests: up to 8, from 50 ms doubling), a
+ * flush on close, and every failed document reported to a callback with its id and Elasticsearch's
  * reason. Documents refused by an index write block (the last step of an {@link IndexMigration})
- * are queued again for up to 60 s. Like the client's 429 retries, a retried document may land after
- * a later write of the same id that was not refused; when the order of writes to one id matters,
- * write with versions ({@link ChangeSync}). Nothing is lost silently: once closed, {@link
- * #indexed()} + {@link #failed()} = {@link #submitted()}. Thread-safe.
+ * are queued again for up to 60 s. As with any retry, a retried document may land after a later
+ * write of the same id that was not refused; when the order of writes to one id matters, write with
+ * versions ({@link ChangeSync}). Nothing is lost silently: once closed, {@link #indexed()} + {@link
+ * #failed()} = {@link #submitted()}. Thread-safe.
  *
  * @param <T> the document type
  */
@@ -47,7 +45,22 @@ public final class BulkWriter<T> implements AutoCloseable {
   }
 
   /** A queued operation, with when it was first refused by a write block (0 = never). */
-  private record Op(String id, BulkOperation operation, long blockedSince, int attempts) {}
+  private record Op(
+      String id,
+      BulkOperation operation,
+      long blockedSince,
+      int attempts,
+      long notBefore,
+      long seq) {
+
+    Op retry(long since, long pauseMillis, long seq) {
+      return new Op(
+          id, operation, since, attempts + 1, System.nanoTime() + pauseMillis * 1_000_000, seq);
+    }
+  }
+
+  /** 429 (the node's write queue is full): tries after the first, from 50 ms doubling. */
+  private static final int MAX_REJECTED_RETRIES = 8;
 
   private final BulkIngester<Op> ingester;
   private final FailureHandler onFailure;
@@ -58,8 +71,11 @@ public final class BulkWriter<T> implements AutoCloseable {
   private final AtomicLong submitted = new AtomicLong();
   private final AtomicLong indexed = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
-  private final Queue<Op> waiting = new ConcurrentLinkedQueue<>();
-  private final AtomicBoolean retryScheduled = new AtomicBoolean();
+  private final PriorityBlockingQueue<Op> waiting =
+      new PriorityBlockingQueue<>(
+          64, Comparator.comparingLong(Op::notBefore).thenComparingLong(Op::seq));
+  private final AtomicLong nextRequeue = new AtomicLong(Long.MAX_VALUE);
+  private final AtomicLong sequence = new AtomicLong();
 
   /**
    * Creates a writer with 1000 documents or 5 MiB per request, 1 request in flight, a 1 s flush
@@ -122,8 +138,11 @@ public final class BulkWriter<T> implements AutoCloseable {
               Op op = ops.get(i);
               if (item.error() == null) {
                 indexed.incrementAndGet();
+              } else if (item.status() == 429 && op.attempts() < MAX_REJECTED_RETRIES) {
+                retryLater(
+                    op.retry(op.blockedSince(), 50L << op.attempts(), sequence.incrementAndGet()));
               } else if (SearchException.isWriteBlock(item.error().type(), item.error().reason())
-                  && retryLater(op)) {
+                  && retryBlocked(op)) {
                 continue;
               } else {
                 failed.incrementAndGet();
@@ -149,7 +168,6 @@ public final class BulkWriter<T> implements AutoCloseable {
                     .maxSize(maxBytes)
                     .maxConcurrentRequests(concurrency)
                     .flushInterval(1, TimeUnit.SECONDS)
-                    .backoffPolicy(BackoffPolicy.exponentialBackoff(50L, 8))
                     .listener(listener));
   }
 
@@ -166,6 +184,8 @@ public final class BulkWriter<T> implements AutoCloseable {
             id,
             BulkOperation.of(op -> op.index(i -> i.index(index).id(id).document(document))),
             0,
+            0,
+            0,
             0));
   }
 
@@ -176,7 +196,7 @@ public final class BulkWriter<T> implements AutoCloseable {
    */
   public void delete(String id) {
     submitted.incrementAndGet();
-    add(new Op(id, BulkOperation.of(op -> op.delete(d -> d.index(index).id(id))), 0, 0));
+    add(new Op(id, BulkOperation.of(op -> op.delete(d -> d.index(index).id(id))), 0, 0, 0, 0));
   }
 
   /** Sends what is queued now. */
@@ -206,30 +226,54 @@ public final class BulkWriter<T> implements AutoCloseable {
   }
 
   /**
-   * Queues an operation again after a pause, unless it has been refused for longer than the
-   * blocked-write wait.
+   * Queues a write-blocked operation again after a pause, unless it has been refused for longer
+   * than the blocked-write wait.
    */
-  private boolean retryLater(Op op) {
+  private boolean retryBlocked(Op op) {
     long now = System.nanoTime();
     long since = op.blockedSince() == 0 ? now : op.blockedSince();
     if (now - since > blockedWriteWait.toNanos()) {
       return false;
     }
-    long pause = Math.min(20L << Math.min(op.attempts(), 5), 500);
-    waiting.add(new Op(op.id(), op.operation(), since, op.attempts() + 1));
-    if (retryScheduled.compareAndSet(false, true)) {
-      retries.schedule(this::requeue, pause, TimeUnit.MILLISECONDS);
-    }
+    retryLater(
+        op.retry(
+            since, Math.min(20L << Math.min(op.attempts(), 5), 500), sequence.incrementAndGet()));
     return true;
   }
 
-  /** Queues every waiting operation again, in the order they were refused, then sends them. */
-  private void requeue() {
-    retryScheduled.set(false);
-    for (Op op = waiting.poll(); op != null; op = waiting.poll()) {
-      add(op);
+  /** Parks an operation until its time comes; a single retry thread sends the due ones. */
+  private void retryLater(Op op) {
+    waiting.add(op);
+    long run = nextRequeue.get();
+    if (op.notBefore() < run && nextRequeue.compareAndSet(run, op.notBefore())) {
+      retries.schedule(
+          this::requeue, Math.max(0, op.notBefore() - System.nanoTime()), TimeUnit.NANOSECONDS);
     }
-    ingester.flush();
+  }
+
+  /** Queues every due operation again, in the order they were refused, then sends them. */
+  private void requeue() {
+    nextRequeue.set(Long.MAX_VALUE);
+    long now = System.nanoTime();
+    boolean added = false;
+    for (Op head = waiting.peek(); head != null && head.notBefore() <= now; head = waiting.peek()) {
+      Op op = waiting.poll();
+      if (op != null) {
+        add(op);
+        added = true;
+      }
+    }
+    if (added) {
+      ingester.flush();
+    }
+    Op next = waiting.peek();
+    if (next != null) {
+      long run = nextRequeue.get();
+      if (next.notBefore() < run && nextRequeue.compareAndSet(run, next.notBefore())) {
+        retries.schedule(
+            this::requeue, Math.max(0, next.notBefore() - System.nanoTime()), TimeUnit.NANOSECONDS);
+      }
+    }
   }
 
   private void add(Op op) {

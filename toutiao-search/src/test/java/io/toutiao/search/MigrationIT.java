@@ -218,7 +218,7 @@ class MigrationIT {
     assertThat(bulk.indexed()).isEqualTo(bulk.submitted()).isEqualTo(bulkWritten.size());
     assertThat(result.from()).isEqualTo("articles_v1");
     assertThat(result.to()).isEqualTo("articles_v2");
-    assertThat(result.copied()).isGreaterThanOrEqualTo(12_000);
+    assertThat(result.copied()).as("less what was deleted before the copy").isGreaterThan(11_000);
     assertThat(during).as("writes acknowledged during the migration").isPositive();
     assertThat(result.caughtUp()).as("writes caught up").isPositive();
     assertThat(client.indices().getAlias(a -> a.name("articles")).result().keySet())
