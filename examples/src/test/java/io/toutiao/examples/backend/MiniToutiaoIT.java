@@ -307,4 +307,34 @@ class MiniToutiaoIT {
     assertThat(api.get("/files/..%2F..%2Fetc%2Fpasswd", null).status()).isIn(400, 404);
     assertThat(api.get("/files/.meta", null).status()).isEqualTo(404);
   }
+
+  @Test
+  @Order(9)
+  void stoppedServicesGiveTypedAnswersNotHangs(RedisServer redis, ElasticsearchServer es) {
+    org.junit.jupiter.api.Assumptions.assumeTrue(redis.isManaged() && es.isManaged());
+    String token = tour.accessToken();
+    assertThat(api.get("/v1_0/articles/102", null).status()).isEqualTo(200); // warm L1
+
+    es.stop();
+    try {
+      HttpApi.Response search = api.get("/v1_0/search?q=" + q("新闻"), null);
+      assertThat(search.status()).isEqualTo(503);
+      assertThat(search.message()).isEqualTo("Service unavailable, try again later.");
+    } finally {
+      es.restart();
+    }
+    assertThat(api.get("/v1_0/search?q=" + q("女排"), null).status()).isEqualTo(200);
+
+    redis.stop();
+    try {
+      HttpApi.Response article = api.get("/v1_0/articles/102", null);
+      assertThat(article.status()).as("served from the local cache, uncounted").isEqualTo(200);
+      assertThat(article.data().path("title").asText()).isEqualTo("大模型进入手机");
+      HttpApi.Response me = api.get("/v1_0/user/profile", token);
+      assertThat(me.status()).as("revocations cannot be checked: fail closed").isEqualTo(503);
+      assertThat(api.post("/v1_0/sms/codes/13700000000", null, null).status()).isEqualTo(503);
+    } finally {
+      redis.restart();
+    }
+  }
 }
