@@ -186,7 +186,7 @@ public final class IndexMigration {
   public Result run() {
     long started = System.nanoTime();
     String alias = spec.name();
-    String from = current(alias);
+    String from = current(client, alias);
     String to = nextName(alias, from);
     String chosen = analyzer != null ? analyzer : ChineseAnalysis.detect(client);
     boolean blocked = false;
@@ -271,23 +271,73 @@ public final class IndexMigration {
     }
   }
 
+  /**
+   * What {@link #cleanUp} repaired.
+   *
+   * @param alias the alias
+   * @param index the index it points at
+   * @param unblocked whether that index had a write block left by an interrupted migration
+   * @param deleted unfinished newer versions that were deleted
+   */
+  public record CleanUp(String alias, String index, boolean unblocked, List<String> deleted) {}
+
+  /**
+   * Repairs what a migration interrupted by a crash or a cluster outage can leave behind (its own
+   * roll-back normally does this): removes a write block from the index the alias points at and
+   * deletes newer versions ({@code <alias>_v<n+k>}) that no alias points at. Run it before
+   * migrating again, never while a migration of the alias is running.
+   *
+   * @param client the client
+   * @param alias the alias
+   * @return what was repaired
+   */
+  public static CleanUp cleanUp(ElasticsearchClient client, String alias) {
+    Objects.requireNonNull(client, "client must not be null");
+    Objects.requireNonNull(alias, "alias must not be null");
+    try {
+      String current = current(client, alias);
+      var settings = client.indices().getSettings(g -> g.index(current).name("index.blocks.write"));
+      String json =
+          co.elastic.clients.json.JsonpUtils.toJsonString(settings, client._jsonpMapper());
+      boolean blocked = json.replace(" ", "").matches("(?s).*\"write\":\"?true\"?.*");
+      if (blocked && !unblock(client, current)) {
+        throw new SearchException("could not remove the write block from " + current, null);
+      }
+      long version = version(alias, current);
+      List<String> deleted = new ArrayList<>();
+      for (var entry :
+          client
+              .indices()
+              .get(g -> g.index(alias + "_v*").allowNoIndices(true).ignoreUnavailable(true))
+              .result()
+              .entrySet()) {
+        String name = entry.getKey();
+        boolean aliased =
+            entry.getValue().aliases() != null && !entry.getValue().aliases().isEmpty();
+        if (!aliased && version(alias, name) > version) {
+          client.indices().delete(d -> d.index(name));
+          deleted.add(name);
+        }
+      }
+      CleanUp result = new CleanUp(alias, current, blocked, List.copyOf(deleted));
+      if (blocked || !deleted.isEmpty()) {
+        log.warn("cleaned up after an interrupted migration: {}", result);
+      }
+      return result;
+    } catch (Exception e) {
+      throw SearchException.translate("clean up after a migration of " + alias, e);
+    }
+  }
+
+  /** The version number of {@code <alias>_v<n>}, 1 for any other name. */
+  private static long version(String alias, String index) {
+    Matcher m = VERSIONED.matcher(index);
+    return m.matches() && m.group(1).equals(alias) ? Long.parseLong(m.group(2)) : 1;
+  }
+
   private void rollBack(String from, String to, boolean blocked, boolean created) {
     if (blocked) {
-      try {
-        client
-            .indices()
-            .putSettings(
-                p ->
-                    p.index(from)
-                        .withJson(new StringReader("{\"index\":{\"blocks.write\":false}}")));
-      } catch (Exception e) {
-        log.error(
-            "could not remove the write block from {}; remove it by hand: PUT {}/_settings"
-                + " {{\"index.blocks.write\":false}}",
-            from,
-            from,
-            e);
-      }
+      unblock(client, from);
     }
     if (created) {
       try {
@@ -298,7 +348,28 @@ public final class IndexMigration {
     }
   }
 
-  private String current(String alias) {
+  /** Removes a write block, logging how to do it by hand when that fails. */
+  private static boolean unblock(ElasticsearchClient client, String index) {
+    try {
+      client
+          .indices()
+          .putSettings(
+              p ->
+                  p.index(index)
+                      .withJson(new StringReader("{\"index\":{\"blocks.write\":false}}")));
+      return true;
+    } catch (Exception e) {
+      log.error(
+          "could not remove the write block from {}; run IndexMigration.cleanUp or PUT {}/_settings"
+              + " {{\"index.blocks.write\":false}}",
+          index,
+          index,
+          e);
+      return false;
+    }
+  }
+
+  private static String current(ElasticsearchClient client, String alias) {
     try {
       Set<String> indexes = client.indices().getAlias(a -> a.name(alias)).result().keySet();
       if (indexes.size() != 1) {

@@ -312,6 +312,36 @@ class MigrationIT {
   }
 
   @Test
+  void cleanUpRepairsWhatAnInterruptedMigrationLeft() throws Exception {
+    indexes.ensure(V1);
+    seed(5);
+    // what a migration cut off by an outage leaves: v1 write-blocked, an unfinished v2
+    client
+        .indices()
+        .addBlock(
+            b ->
+                b.index("articles_v1")
+                    .block(
+                        co.elastic.clients.elasticsearch.indices.add_block.IndicesBlockOptions
+                            .Write));
+    client.indices().create(c -> c.index("articles_v2"));
+    DocumentStore<Article> store =
+        new DocumentStore<>(client, "articles", Article.class, MigrationIT::id)
+            .withBlockedWriteWait(Duration.ZERO);
+    assertThatThrownBy(() -> store.index(article(6, "被阻塞")))
+        .isInstanceOf(SearchException.WriteBlocked.class);
+
+    IndexMigration.CleanUp cleanUp = IndexMigration.cleanUp(client, "articles");
+
+    assertThat(cleanUp.unblocked()).isTrue();
+    assertThat(cleanUp.deleted()).containsExactly("articles_v2");
+    store.index(article(6, "恢复写入"));
+    assertThat(IndexMigration.cleanUp(client, "articles").unblocked()).as("idempotent").isFalse();
+    assertThat(IndexMigration.of(client, V2).analyzer("cjk").run().to()).isEqualTo("articles_v2");
+    assertThat(client.count(c -> c.index("articles")).count()).isEqualTo(6);
+  }
+
+  @Test
   void namesTheNextVersion() {
     assertThat(IndexMigration.nextName("articles", "articles_v1")).isEqualTo("articles_v2");
     assertThat(IndexMigration.nextName("articles", "articles_v41")).isEqualTo("articles_v42");
