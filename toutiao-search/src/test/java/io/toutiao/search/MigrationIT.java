@@ -342,6 +342,37 @@ class MigrationIT {
   }
 
   @Test
+  void elasticsearchStoppingMidMigrationFailsFastAndCleanUpRecovers(ElasticsearchServer es)
+      throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(es.isManaged());
+    indexes.ensure(V1);
+    seed(12_000);
+    java.util.concurrent.CompletableFuture<IndexMigration.Result> migration =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () -> IndexMigration.of(client, V2).analyzer("cjk").batchSize(200).run());
+    Thread.sleep(800);
+    es.stop();
+    try {
+      assertThat(migration)
+          .failsWithin(Duration.ofSeconds(60))
+          .withThrowableThat()
+          .havingRootCause()
+          .isInstanceOfAny(java.io.IOException.class, SearchException.class);
+      assertThat(migration.handle((r, e) -> e.getCause()).get())
+          .isInstanceOf(SearchException.class);
+    } finally {
+      es.restart();
+    }
+
+    IndexMigration.CleanUp cleanUp = IndexMigration.cleanUp(client, "articles");
+    assertThat(cleanUp.index()).isEqualTo("articles_v1");
+    IndexMigration.Result retried = IndexMigration.of(client, V2).analyzer("cjk").run();
+    assertThat(retried.to()).isEqualTo("articles_v2");
+    client.indices().refresh(r -> r.index("articles"));
+    assertThat(client.count(c -> c.index("articles")).count()).isEqualTo(12_000);
+  }
+
+  @Test
   void namesTheNextVersion() {
     assertThat(IndexMigration.nextName("articles", "articles_v1")).isEqualTo("articles_v2");
     assertThat(IndexMigration.nextName("articles", "articles_v41")).isEqualTo("articles_v42");
