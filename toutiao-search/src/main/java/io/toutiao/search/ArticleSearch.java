@@ -41,6 +41,9 @@ public final class ArticleSearch {
    */
   public record Page(long total, int page, int perPage, List<ArticleHit> results) {}
 
+  /** Ids per request when streaming every match. */
+  private static final int PAGE = 500;
+
   private final ElasticsearchClient client;
   private final String index;
   private final String preTag;
@@ -138,12 +141,14 @@ public final class ArticleSearch {
    */
   public java.util.stream.Stream<String> allIds(String query) {
     String text = checkQuery(query);
-    PitIterator iterator = new PitIterator(text);
+    PointInTimeScan scan =
+        new PointInTimeScan(client, index, approvedMatching(text), PAGE, false, "1m");
     return java.util.stream.StreamSupport.stream(
             java.util.Spliterators.spliteratorUnknownSize(
-                iterator, java.util.Spliterator.ORDERED | java.util.Spliterator.NONNULL),
+                scan, java.util.Spliterator.ORDERED | java.util.Spliterator.NONNULL),
             false)
-        .onClose(iterator::close);
+        .flatMap(page -> page.stream().map(Hit::id))
+        .onClose(scan::close);
   }
 
   /** The reference query: the text over title (boost 2) and content, approved articles only. */
@@ -164,87 +169,5 @@ public final class ArticleSearch {
           "query must have 1 to " + MAX_QUERY_LENGTH + " characters, got " + text.length());
     }
     return text;
-  }
-
-  private final class PitIterator implements java.util.Iterator<String>, AutoCloseable {
-    private static final int BATCH = 500;
-    private final String text;
-    private final java.util.ArrayDeque<String> buffer = new java.util.ArrayDeque<>();
-    private String pitId;
-    private List<co.elastic.clients.elasticsearch._types.FieldValue> after;
-    private boolean exhausted;
-
-    PitIterator(String text) {
-      this.text = text;
-      try {
-        this.pitId = client.openPointInTime(p -> p.index(index).keepAlive(k -> k.time("1m"))).id();
-      } catch (Exception e) {
-        throw SearchException.translate("open a point in time on " + index, e);
-      }
-    }
-
-    @Override
-    public boolean hasNext() {
-      if (buffer.isEmpty() && !exhausted) {
-        fetch();
-      }
-      return !buffer.isEmpty();
-    }
-
-    @Override
-    public String next() {
-      if (!hasNext()) {
-        throw new java.util.NoSuchElementException();
-      }
-      return buffer.poll();
-    }
-
-    private void fetch() {
-      try {
-        SearchResponse<Void> response =
-            client.search(
-                s -> {
-                  s.pit(p -> p.id(pitId).keepAlive(k -> k.time("1m")))
-                      .size(BATCH)
-                      .source(src -> src.fetch(false))
-                      .trackTotalHits(t -> t.enabled(false))
-                      .sort(o -> o.field(f -> f.field("_shard_doc")))
-                      .query(approvedMatching(text));
-                  if (after != null) {
-                    s.searchAfter(after);
-                  }
-                  return s;
-                },
-                Void.class);
-        if (response.pitId() != null) {
-          pitId = response.pitId();
-        }
-        List<Hit<Void>> hits = response.hits().hits();
-        hits.forEach(hit -> buffer.add(hit.id()));
-        if (hits.size() < BATCH) {
-          exhausted = true;
-          close();
-        } else {
-          after = hits.get(hits.size() - 1).sort();
-        }
-      } catch (Exception e) {
-        close();
-        throw SearchException.translate("page through " + index, e);
-      }
-    }
-
-    @Override
-    public void close() {
-      if (pitId != null) {
-        String id = pitId;
-        pitId = null;
-        exhausted = true;
-        try {
-          client.closePointInTime(c -> c.id(id));
-        } catch (Exception ignored) {
-          // it expires by itself after its keep-alive
-        }
-      }
-    }
   }
 }

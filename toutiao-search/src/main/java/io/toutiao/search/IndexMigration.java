@@ -1,7 +1,6 @@
 package io.toutiao.search;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
-import co.elastic.clients.elasticsearch._types.FieldValue;
 import co.elastic.clients.elasticsearch._types.Level;
 import co.elastic.clients.elasticsearch._types.VersionType;
 import co.elastic.clients.elasticsearch._types.query_dsl.Query;
@@ -559,54 +558,16 @@ public final class IndexMigration {
     return conflicts;
   }
 
-  /** Pages through a point in time on {@code index}, newest PIT id each time, closing it. */
+  /** Hands every page of a point-in-time scan of {@code index} to {@code page}. */
   private void scan(
-      String index, Query query, boolean source, int batchSize, Consumer<List<Hit<JsonData>>> page)
-      throws Exception {
-    String pit = client.openPointInTime(p -> p.index(index).keepAlive(k -> k.time("2m"))).id();
-    try {
-      List<FieldValue> after = null;
-      while (true) {
-        String pitId = pit;
-        List<FieldValue> searchAfter = after;
-        SearchResponse<JsonData> response =
-            client.search(
-                s -> {
-                  s.pit(p -> p.id(pitId).keepAlive(k -> k.time("2m")))
-                      .size(batchSize)
-                      .query(query)
-                      .trackTotalHits(t -> t.enabled(false))
-                      .sort(o -> o.field(f -> f.field("_shard_doc")));
-                  if (source) {
-                    s.version(true);
-                  } else {
-                    s.source(src -> src.fetch(false));
-                  }
-                  if (searchAfter != null) {
-                    s.searchAfter(searchAfter);
-                  }
-                  return s;
-                },
-                JsonData.class);
-        if (response.pitId() != null) {
-          pit = response.pitId();
-        }
-        List<Hit<JsonData>> hits = response.hits().hits();
-        if (!hits.isEmpty()) {
-          page.accept(hits);
-        }
-        if (hits.size() < batchSize) {
-          return;
-        }
-        after = hits.get(hits.size() - 1).sort();
-      }
-    } finally {
-      String id = pit;
-      try {
-        client.closePointInTime(c -> c.id(id));
-      } catch (Exception ignored) {
-        // it expires by itself after its keep-alive
-      }
+      String index,
+      Query query,
+      boolean source,
+      int batchSize,
+      Consumer<List<Hit<JsonData>>> page) {
+    try (PointInTimeScan scan =
+        new PointInTimeScan(client, index, query, batchSize, source, "2m")) {
+      scan.forEachRemaining(page);
     }
   }
 
@@ -618,11 +579,7 @@ public final class IndexMigration {
     return client.count(c -> c.index(index)).count();
   }
 
-  private interface Call<T> {
-    T run() throws Exception;
-  }
-
-  private static <T> T call(Call<T> call) {
+  private static <T> T call(WriteRetry.Call<T> call) {
     try {
       return call.run();
     } catch (RuntimeException e) {
