@@ -48,12 +48,6 @@ final class Api {
   private static final Pattern CODE = Pattern.compile("^\\d{6}$");
   private static final List<String> IMAGE_FIELDS =
       List.of("photo", "id_card_front", "id_card_back", "id_card_handheld");
-  private static final Map<String, String> IMAGE_LABELS =
-      Map.of(
-          "photo", "profile photo",
-          "id_card_front", "id_card_front",
-          "id_card_back", "id_card_back",
-          "id_card_handheld", "id_card_handheld");
   private static final int MAX_IMAGE_BYTES = 5 * 1024 * 1024;
   private static final int SMS_PER_IP_PER_HOUR = 100;
 
@@ -375,11 +369,9 @@ final class Api {
       log.error("upload for user {} failed", userId, e);
       throw new ApiError(
           507,
-          "Uploading "
-              + (fields.size() == 1
-                  ? IMAGE_LABELS.get(fields.keySet().iterator().next())
-                  : "images")
-              + " image failed.");
+          fields.size() == 1
+              ? "Uploading " + label(fields.keySet().iterator().next()) + " image failed."
+              : "Uploading images failed.");
     }
     Map<String, String> keys = new LinkedHashMap<>();
     Map<String, Object> urls = new LinkedHashMap<>();
@@ -391,6 +383,11 @@ final class Api {
     app.db.setImages(userId, keys);
     app.users.invalidate(userId);
     ok(ctx, 201, urls);
+  }
+
+  /** The reference's name of an image field in its 507 message. */
+  private static String label(String field) {
+    return field.equals("photo") ? "profile photo" : field;
   }
 
   private void histories(Context ctx) {

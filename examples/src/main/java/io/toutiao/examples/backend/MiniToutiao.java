@@ -37,7 +37,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -368,10 +367,6 @@ public final class MiniToutiao implements AutoCloseable {
   public void setUserEnabled(long userId, boolean enabled) {
     db.setStatus(userId, enabled ? 1 : 0);
     users.invalidate(userId);
-  }
-
-  Instant now() {
-    return Instant.now();
   }
 
   Optional<Database.User> user(long id) {
