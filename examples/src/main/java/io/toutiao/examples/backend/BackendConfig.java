@@ -24,6 +24,7 @@ import java.util.Optional;
  *       {@code QINIU_DOMAIN}</td><td>local folder {@code TOUTIAO_FILES_DIR} (a temporary folder)</td></tr>
  *   <tr><td>{@code QINIU_UP_HOST}, {@code QINIU_RS_HOST}, {@code QINIU_API_HOST}</td>
  *       <td>Qiniu's hosts for the zone, required with the keys</td></tr>
+ *   <tr><td>{@code QINIU_HTTPS}</td><td>true</td></tr>
  * </table>
  *
  * @param port HTTP port, 0 for any free port
@@ -46,6 +47,8 @@ public record BackendConfig(
    * @param upHost upload host
    * @param rsHost resource-management host
    * @param apiHost API host (CDN refresh)
+   * @param https whether the hosts speak https (default true; {@code QINIU_HTTPS=false} for a local
+   *     test server)
    */
   public record Qiniu(
       String accessKey,
@@ -54,7 +57,8 @@ public record BackendConfig(
       String domain,
       String upHost,
       String rsHost,
-      String apiHost) {
+      String apiHost,
+      boolean https) {
 
     @Override
     public String toString() {
@@ -133,7 +137,8 @@ public record BackendConfig(
               required(env, "QINIU_DOMAIN"),
               required(env, "QINIU_UP_HOST"),
               required(env, "QINIU_RS_HOST"),
-              required(env, "QINIU_API_HOST"));
+              required(env, "QINIU_API_HOST"),
+              !"false".equalsIgnoreCase(env.getOrDefault("QINIU_HTTPS", "true").strip()));
     }
     return new BackendConfig(
         port,

@@ -240,6 +240,7 @@ public final class MiniToutiao implements AutoCloseable {
           new QiniuObjectStorage(
               QiniuConfig.builder(q.accessKey(), q.secretKey(), q.bucket(), q.domain())
                   .hosts(List.of(q.upHost()), q.rsHost(), q.apiHost())
+                  .https(q.https())
                   .build());
       choices.add("Storage: Qiniu bucket " + q.bucket() + " via " + q.upHost());
     }

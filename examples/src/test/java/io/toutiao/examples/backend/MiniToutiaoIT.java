@@ -308,8 +308,56 @@ class MiniToutiaoIT {
     assertThat(api.get("/files/.meta", null).status()).isEqualTo(404);
   }
 
+  /**
+   * The same backend configured for Qiniu, against the local server that speaks Qiniu's protocol
+   * (token signature and put policy checked) through the real SDK.
+   */
   @Test
   @Order(9)
+  void withQiniuConfiguredPhotosGoToQiniuAndItsFailuresAre507(
+      RedisServer redis, ElasticsearchServer es) throws Exception {
+    try (io.toutiao.storage.qiniu.FakeQiniu qiniu = new io.toutiao.storage.qiniu.FakeQiniu()) {
+      Map<String, String> env = new java.util.HashMap<>();
+      env.put("TOUTIAO_HTTP_PORT", "0");
+      env.put("TOUTIAO_REDIS_URL", redis.uri().toString());
+      env.put("TOUTIAO_ES_URL", es.httpUri().toString());
+      env.put("TOUTIAO_JWT_SECRET", SECRET);
+      env.put("QINIU_ACCESS_KEY", io.toutiao.storage.qiniu.FakeQiniu.ACCESS_KEY);
+      env.put("QINIU_SECRET_KEY", io.toutiao.storage.qiniu.FakeQiniu.SECRET_KEY);
+      env.put("QINIU_BUCKET", "avatars");
+      env.put("QINIU_DOMAIN", "https://img.example.com");
+      env.put("QINIU_UP_HOST", qiniu.host());
+      env.put("QINIU_RS_HOST", qiniu.host());
+      env.put("QINIU_API_HOST", qiniu.host());
+      env.put("QINIU_HTTPS", "false");
+      try (MiniToutiao second = MiniToutiao.start(BackendConfig.from(env))) {
+        assertThat(second.choices()).anyMatch(c -> c.startsWith("Storage: Qiniu bucket avatars"));
+        HttpApi client = new HttpApi(second.baseUrl());
+        String token = second.tokens.issue(3).accessToken();
+
+        HttpApi.Response uploaded =
+            client.patchFiles(
+                "/v1_0/user/photo", Map.of("photo", Map.entry("a.png", Tour.png(32, 32))), token);
+        assertThat(uploaded.status()).isEqualTo(201);
+        String url = uploaded.data().path("photo").asText();
+        assertThat(url).startsWith("https://img.example.com/");
+        assertThat(qiniu.objects)
+            .containsKey("avatars:" + url.substring("https://img.example.com/".length()));
+        assertThat(client.get("/v1_0/users/3", null).data().path("photo").asText()).isEqualTo(url);
+
+        qiniu.failNext.set(1000);
+        HttpApi.Response failed =
+            client.patchFiles(
+                "/v1_0/user/photo", Map.of("photo", Map.entry("b.png", Tour.png(33, 33))), token);
+        qiniu.failNext.set(0);
+        assertThat(failed.status()).isEqualTo(507);
+        assertThat(failed.message()).isEqualTo("Uploading profile photo image failed.");
+      }
+    }
+  }
+
+  @Test
+  @Order(10)
   void stoppedServicesGiveTypedAnswersNotHangs(RedisServer redis, ElasticsearchServer es) {
     org.junit.jupiter.api.Assumptions.assumeTrue(redis.isManaged() && es.isManaged());
     String token = tour.accessToken();

@@ -26,37 +26,67 @@ import javax.crypto.spec.SecretKeySpec;
  * A local HTTP server speaking the part of Qiniu's protocol that we use, well enough for the real
  * SDK: form upload, resumable upload v2, stat, delete and CDN refresh/prefetch. It verifies upload
  * tokens (HMAC-SHA1 with the test secret) and their put policy (scope, deadline, size limit, MIME
- * limit, insert-only), and answers with {@code X-Reqid}. Faults can be switched on.
+ * limit, insert-only), and answers with {@code X-Reqid}. Faults can be switched on. Published in
+ * the test jar so that applications' tests (the examples') can use it too.
  */
-final class FakeQiniu implements AutoCloseable {
+public final class FakeQiniu implements AutoCloseable {
 
-  static final String ACCESS_KEY = "test-access-key";
-  static final String SECRET_KEY = "test-secret-key-0123456789";
+  /** The access key the server accepts. */
+  public static final String ACCESS_KEY = "test-access-key";
+
+  /** The secret key it verifies upload tokens with. */
+  public static final String SECRET_KEY = "test-secret-key-0123456789";
+
   static final int KEEP_BYTES_UP_TO = 16 * 1024 * 1024;
 
-  record Stored(byte[] bytes, long size, String hash, String mimeType, long putTime) {}
+  /**
+   * A stored object.
+   *
+   * @param bytes its content (up to 16 MiB kept)
+   * @param size its size
+   * @param hash its Qiniu etag
+   * @param mimeType its MIME type
+   * @param putTime when it was stored
+   */
+  public record Stored(byte[] bytes, long size, String hash, String mimeType, long putTime) {}
 
   private final HttpServer server;
   private final Gson gson = new Gson();
-  final Map<String, Stored> objects = new ConcurrentHashMap<>();
+
+  /** Key to stored object. */
+  public final Map<String, Stored> objects = new ConcurrentHashMap<>();
+
   final List<String> requests = new CopyOnWriteArrayList<>();
   final List<List<String>> cdnBatches = new CopyOnWriteArrayList<>();
   private final Map<String, Map<Integer, byte[]>> parts = new ConcurrentHashMap<>();
   private final Map<String, Map<Integer, Long>> partSizes = new ConcurrentHashMap<>();
-  final AtomicInteger failNext = new AtomicInteger();
-  volatile int failStatus = 503;
+
+  /** How many of the next requests fail with {@link #failStatus}. */
+  public final AtomicInteger failNext = new AtomicInteger();
+
+  /** The status of injected failures. */
+  public volatile int failStatus = 503;
+
   final AtomicInteger omitReqIdNext = new AtomicInteger();
   final AtomicInteger delayRequests = new AtomicInteger();
   volatile long delayMillis;
 
-  FakeQiniu() throws IOException {
+  /**
+   * Starts the server on a free loopback port.
+   *
+   * @throws IOException when it cannot listen
+   */
+  public FakeQiniu() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
     server.createContext("/", this::handle);
     server.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(4));
     server.start();
   }
 
-  String host() {
+  /**
+   * @return {@code 127.0.0.1:<port>}, for every Qiniu host setting (with https off)
+   */
+  public String host() {
     return "127.0.0.1:" + server.getAddress().getPort();
   }
 
