@@ -96,11 +96,10 @@ public final class Tour {
     String refresh = login.data().path("refresh_token").asText();
 
     section("Profile: two-level cache, counts merged from counters");
-    step(
-        "GET",
+    get(
         "/v1_0/user/profile",
+        token,
         200,
-        () -> api.get("/v1_0/user/profile", token),
         r ->
             r.data().path("name").asText()
                 + ", follows "
@@ -110,11 +109,10 @@ public final class Tour {
                 + ", articles "
                 + r.data().path("art_count").asLong());
     long hitsBefore = app.cacheStats().get("user-profile").l1Hits();
-    step(
-        "GET",
+    get(
         "/v1_0/user/profile",
+        token,
         200,
-        () -> api.get("/v1_0/user/profile", token),
         r ->
             "served from the local cache (L1 hits "
                 + hitsBefore
@@ -141,11 +139,10 @@ public final class Tour {
         200,
         () -> api.get(photoUrl, null),
         r -> r.contentType() + ", " + r.bytes().length + " bytes");
-    step(
-        "GET",
+    get(
         "/v1_0/user/profile",
+        token,
         200,
-        () -> api.get("/v1_0/user/profile", token),
         r -> "photo " + (r.data().path("photo").asText().equals(photoUrl) ? "updated" : "STALE"));
     step(
         "PATCH",
@@ -174,11 +171,10 @@ public final class Tour {
                     token),
             r -> "id " + r.data().path("id").asText());
     String articleId = published.data().path("id").asText();
-    step(
-        "GET",
+    get(
         "/v1_0/articles/" + articleId,
+        token,
         200,
-        () -> api.get("/v1_0/articles/" + articleId, token),
         r ->
             "\""
                 + r.data().path("title").asText()
@@ -192,11 +188,10 @@ public final class Tour {
         201,
         () -> api.post("/v1_0/article/likings", Map.of("target", articleId), token),
         r -> "liked");
-    step(
-        "GET",
+    get(
         "/v1_0/articles/" + articleId,
+        token,
         200,
-        () -> api.get("/v1_0/articles/" + articleId, token),
         r ->
             "read "
                 + r.data().path("read_count").asLong()
@@ -208,18 +203,12 @@ public final class Tour {
         201,
         () -> api.post("/v1_0/user/followings", Map.of("target", "3"), token),
         r -> "following user 3");
-    step(
-        "GET",
+    get(
         "/v1_0/users/3",
+        null,
         200,
-        () -> api.get("/v1_0/users/3", null),
         r -> r.data().path("name").asText() + ", fans " + r.data().path("fans_count").asLong());
-    step(
-        "GET",
-        "/v1_0/user/histories",
-        200,
-        () -> api.get("/v1_0/user/histories", token),
-        r -> "reading history " + r.data().path("reading"));
+    get("/v1_0/user/histories", token, 200, r -> "reading history " + r.data().path("reading"));
 
     section("Search and suggestions (Elasticsearch)");
     String q = URLEncoder.encode("人工智能", StandardCharsets.UTF_8);
@@ -293,17 +282,22 @@ public final class Tour {
             "count:art:liking rebuilt from the database, "
                 + r.data().path(CounterStore.ARTICLE_LIKING).path("changed").asLong()
                 + " changed");
-    step(
-        "GET",
+    get(
         "/v1_0/articles/" + articleId,
+        newToken,
         200,
-        () -> api.get("/v1_0/articles/" + articleId, newToken),
         r -> "liked " + r.data().path("like_count").asLong() + " again");
     return new Result(newToken, refresh, articleId, values);
   }
 
   private interface Call {
     HttpApi.Response send();
+  }
+
+  /** A GET whose line shows its path. */
+  private HttpApi.Response get(
+      String path, String token, int expected, Function<HttpApi.Response, String> summary) {
+    return step("GET", path, expected, () -> api.get(path, token), summary);
   }
 
   private HttpApi.Response step(
