@@ -512,9 +512,11 @@ public final class IndexMigration {
           Set<String> kept = new HashSet<>();
           present.hits().hits().forEach(h -> kept.add(h.id()));
           List<BulkOperation> ops = new ArrayList<>();
-          for (String id : ids) {
-            if (!kept.contains(id)) {
-              ops.add(BulkOperation.of(o -> o.delete(d -> d.index(to).id(id))));
+          for (Hit<JsonData> hit : hits) {
+            if (!kept.contains(hit.id())) {
+              ops.add(
+                  BulkOperation.of(
+                      o -> o.delete(d -> d.index(to).id(hit.id()).routing(hit.routing()))));
             }
           }
           if (!ops.isEmpty()) {

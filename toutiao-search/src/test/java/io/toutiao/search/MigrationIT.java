@@ -287,6 +287,8 @@ class MigrationIT {
     indexes.ensure(V1);
     ChangeSync<Article> sync = new ChangeSync<>(client, "articles");
     sync.apply(List.of(new ChangeSync.Change<>("1", 100, article(1, "第100版"))));
+    client.index(
+        i -> i.index("articles").id("routed").routing("user-7").document(article(7, "自定义路由")));
 
     IndexMigration.Result second =
         IndexMigration.of(client, V2).analyzer("cjk").keepOldIndex(true).run();
@@ -309,6 +311,18 @@ class MigrationIT {
     assertThat(late.stale()).isEqualTo(1);
     assertThat(client.get(g -> g.index("articles").id("1"), Article.class).source().title())
         .isEqualTo("第100版");
+    client.indices().refresh(r -> r.index("articles"));
+    assertThat(
+            client
+                .search(
+                    q -> q.index("articles").query(x -> x.ids(d -> d.values("routed"))),
+                    Article.class)
+                .hits()
+                .hits()
+                .get(0)
+                .routing())
+        .as("custom routing carried over")
+        .isEqualTo("user-7");
   }
 
   @Test
