@@ -53,6 +53,10 @@ public final class BulkWriter<T> implements AutoCloseable {
       long notBefore,
       long seq) {
 
+    static Op first(String id, BulkOperation operation) {
+      return new Op(id, operation, 0, 0, 0, 0);
+    }
+
     Op retry(long since, long pauseMillis, long seq) {
       return new Op(
           id, operation, since, attempts + 1, System.nanoTime() + pauseMillis * 1_000_000, seq);
@@ -180,13 +184,8 @@ public final class BulkWriter<T> implements AutoCloseable {
     String id = idOf.apply(document);
     submitted.incrementAndGet();
     add(
-        new Op(
-            id,
-            BulkOperation.of(op -> op.index(i -> i.index(index).id(id).document(document))),
-            0,
-            0,
-            0,
-            0));
+        Op.first(
+            id, BulkOperation.of(op -> op.index(i -> i.index(index).id(id).document(document)))));
   }
 
   /**
@@ -196,7 +195,7 @@ public final class BulkWriter<T> implements AutoCloseable {
    */
   public void delete(String id) {
     submitted.incrementAndGet();
-    add(new Op(id, BulkOperation.of(op -> op.delete(d -> d.index(index).id(id))), 0, 0, 0, 0));
+    add(Op.first(id, BulkOperation.of(op -> op.delete(d -> d.index(index).id(id)))));
   }
 
   /** Sends what is queued now. */
@@ -244,10 +243,15 @@ public final class BulkWriter<T> implements AutoCloseable {
   /** Parks an operation until its time comes; a single retry thread sends the due ones. */
   private void retryLater(Op op) {
     waiting.add(op);
+    scheduleRequeue(op.notBefore());
+  }
+
+  /** Makes sure a requeue runs at {@code notBefore} unless one is already due earlier. */
+  private void scheduleRequeue(long notBefore) {
     long run = nextRequeue.get();
-    if (op.notBefore() < run && nextRequeue.compareAndSet(run, op.notBefore())) {
+    if (notBefore < run && nextRequeue.compareAndSet(run, notBefore)) {
       retries.schedule(
-          this::requeue, Math.max(0, op.notBefore() - System.nanoTime()), TimeUnit.NANOSECONDS);
+          this::requeue, Math.max(0, notBefore - System.nanoTime()), TimeUnit.NANOSECONDS);
     }
   }
 
@@ -268,11 +272,7 @@ public final class BulkWriter<T> implements AutoCloseable {
     }
     Op next = waiting.peek();
     if (next != null) {
-      long run = nextRequeue.get();
-      if (next.notBefore() < run && nextRequeue.compareAndSet(run, next.notBefore())) {
-        retries.schedule(
-            this::requeue, Math.max(0, next.notBefore() - System.nanoTime()), TimeUnit.NANOSECONDS);
-      }
+      scheduleRequeue(next.notBefore());
     }
   }
 

@@ -11,6 +11,7 @@ import co.elastic.clients.elasticsearch.core.bulk.BulkResponseItem;
 import co.elastic.clients.elasticsearch.core.search.Hit;
 import co.elastic.clients.elasticsearch.indices.IndicesStatsResponse;
 import co.elastic.clients.elasticsearch.indices.add_block.IndicesBlockOptions;
+import co.elastic.clients.elasticsearch.indices.stats.ShardSequenceNumber;
 import co.elastic.clients.elasticsearch.indices.stats.ShardStats;
 import co.elastic.clients.json.JsonData;
 import java.io.StringReader;
@@ -18,7 +19,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -195,15 +195,15 @@ public final class IndexMigration {
       created = true;
       log.info("migrating {}: copying {} into {}", alias, from, to);
 
-      Map<Integer, Long> checkpoints = checkpoints(from);
+      long checkpoint = lowestCheckpoint(from);
       long copied = copy(from, to, -1);
       long caughtUp = 0;
       int rounds = 0;
       long changed;
       do {
-        Map<Integer, Long> now = checkpoints(from);
-        changed = copy(from, to, lowest(checkpoints));
-        checkpoints = now;
+        long now = lowestCheckpoint(from);
+        changed = copy(from, to, checkpoint);
+        checkpoint = now;
         caughtUp += changed;
         rounds++;
       } while (changed > smallRound && rounds < maxRounds);
@@ -213,7 +213,7 @@ public final class IndexMigration {
       client.indices().addBlock(b -> b.index(from).block(IndicesBlockOptions.Write));
       blocked = true;
       awaitReplicated(from);
-      changed = copy(from, to, lowest(checkpoints));
+      changed = copy(from, to, checkpoint);
       caughtUp += changed;
       rounds++;
       refresh(from);
@@ -386,50 +386,38 @@ public final class IndexMigration {
    * <alias>_v2}.
    */
   static String nextName(String alias, String current) {
-    Matcher m = VERSIONED.matcher(current);
-    if (m.matches() && m.group(1).equals(alias)) {
-      return alias + "_v" + (Long.parseLong(m.group(2)) + 1);
-    }
-    return alias + "_v2";
+    return alias + "_v" + (version(alias, current) + 1);
   }
 
-  /** Global checkpoint of each primary shard: every operation at or below it is on every copy. */
-  private Map<Integer, Long> checkpoints(String index) throws Exception {
-    Map<Integer, Long> result = new java.util.HashMap<>();
-    for (Map.Entry<String, List<ShardStats>> shard : primaries(index).entrySet()) {
-      for (ShardStats copy : shard.getValue()) {
+  /**
+   * The lowest global checkpoint over the primary shards: every operation at or below it is on
+   * every copy. Sequence numbers are per shard, so catching up from the lowest one re-copies a few
+   * documents of the other shards, which is harmless.
+   */
+  private long lowestCheckpoint(String index) throws Exception {
+    return primarySeqNos(index).stream()
+        .mapToLong(ShardSequenceNumber::globalCheckpoint)
+        .min()
+        .orElse(-1);
+  }
+
+  private List<ShardSequenceNumber> primarySeqNos(String index) throws Exception {
+    IndicesStatsResponse stats = client.indices().stats(s -> s.index(index).level(Level.Shards));
+    List<ShardSequenceNumber> result = new ArrayList<>();
+    for (List<ShardStats> copies : stats.indices().get(index).shards().values()) {
+      for (ShardStats copy : copies) {
         if (copy.routing() != null && copy.routing().primary() && copy.seqNo() != null) {
-          result.put(Integer.parseInt(shard.getKey()), copy.seqNo().globalCheckpoint());
+          result.add(copy.seqNo());
         }
       }
     }
     return result;
   }
 
-  private Map<String, List<ShardStats>> primaries(String index) throws Exception {
-    IndicesStatsResponse stats = client.indices().stats(s -> s.index(index).level(Level.Shards));
-    return stats.indices().get(index).shards();
-  }
-
-  private static long lowest(Map<Integer, Long> checkpoints) {
-    return checkpoints.values().stream().mapToLong(Long::longValue).min().orElse(-1);
-  }
-
   /** Under the write block: waits until every operation a shard accepted is on every copy. */
   private void awaitReplicated(String index) throws Exception {
     long deadline = System.nanoTime() + replicationWait.toNanos();
-    while (true) {
-      boolean done = true;
-      for (List<ShardStats> copies : primaries(index).values()) {
-        for (ShardStats copy : copies) {
-          if (copy.routing() != null && copy.routing().primary() && copy.seqNo() != null) {
-            done &= copy.seqNo().globalCheckpoint() == copy.seqNo().maxSeqNo();
-          }
-        }
-      }
-      if (done) {
-        return;
-      }
+    while (!primarySeqNos(index).stream().allMatch(s -> s.globalCheckpoint() == s.maxSeqNo())) {
       if (System.nanoTime() > deadline) {
         throw new SearchException(
             "writes to " + index + " did not reach every copy within " + replicationWait, null);

@@ -8,7 +8,6 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
 import javax.imageio.ImageIO;
@@ -29,10 +28,8 @@ public final class Tour {
    * @param accessToken the logged-in user's access token
    * @param refreshToken the refresh token issued with it (used once by the tour)
    * @param articleId the published article
-   * @param values named values seen on the way
    */
-  public record Result(
-      String accessToken, String refreshToken, String articleId, Map<String, Object> values) {}
+  public record Result(String accessToken, String refreshToken, String articleId) {}
 
   /** The seeded administrator (user 1, 头条小编). */
   public static final String MOBILE = "13800000001";
@@ -40,7 +37,6 @@ public final class Tour {
   private final MiniToutiao app;
   private final HttpApi api;
   private final PrintStream out;
-  private final Map<String, Object> values = new LinkedHashMap<>();
 
   private Tour(MiniToutiao app, PrintStream out) {
     this.app = app;
@@ -287,7 +283,7 @@ public final class Tour {
         newToken,
         200,
         r -> "liked " + r.data().path("like_count").asLong() + " again");
-    return new Result(newToken, refresh, articleId, values);
+    return new Result(newToken, refresh, articleId);
   }
 
   private interface Call {
@@ -322,7 +318,6 @@ public final class Tour {
               + response.body());
     }
     out.println(line + "  " + summary.apply(response));
-    values.put(method + " " + what, response.body());
     return response;
   }
 
