@@ -36,10 +36,14 @@ import java.util.stream.Stream;
  * log goes to {@code target/elasticsearch-PORT.log}. New indexes get Elasticsearch's default of one
  * replica, so a single node is yellow: create test indexes with 0 replicas or wait for yellow.
  *
+ * <p>Fault tests can {@link #stop()} and {@link #restart()} a node (data is kept), {@link #kill()}
+ * it (SIGKILL, no shutdown) or {@link #pause()} it (SIGSTOP: connections stay open, nothing
+ * answers). A node of an {@link ElasticsearchCluster} is one of these too.
+ *
  * <p>Most tests use the shared node through {@link ElasticsearchExtension}. Instances are
  * thread-safe.
  */
-public final class ElasticsearchServer implements AutoCloseable {
+public final class ElasticsearchServer implements ProcessFaults, AutoCloseable {
 
   private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(180);
   private static final Duration STOP_GRACE = Duration.ofSeconds(30);
@@ -61,18 +65,37 @@ public final class ElasticsearchServer implements AutoCloseable {
    * @throws TestServiceException when the distribution is missing or the node does not come up
    */
   public static ElasticsearchServer start() {
+    int httpPort = FreePorts.find();
+    int transportPort = FreePorts.find();
+    ElasticsearchServer server =
+        node(
+            httpPort,
+            heap(),
+            String.join(
+                "\n",
+                "cluster.name: toutiao-test",
+                "node.name: toutiao-test-" + httpPort,
+                "discovery.type: single-node",
+                "transport.port: " + transportPort));
+    server.launch();
+    return server;
+  }
+
+  /**
+   * Prepares (does not start) a managed node with the given cluster settings; the common settings
+   * (loopback, ports, paths, security off) are added here.
+   */
+  static ElasticsearchServer node(int httpPort, String heap, String clusterSettings) {
     Path home;
     try {
       home = ElasticsearchDistribution.prepareHome();
     } catch (IllegalStateException | UncheckedIOException e) {
       throw new TestServiceException("cannot prepare Elasticsearch: " + e.getMessage(), e);
     }
-    int httpPort = FreePorts.find();
-    int transportPort = FreePorts.find();
     ElasticsearchServer server =
         new ElasticsearchServer(
-            URI.create("http://127.0.0.1:" + httpPort), newProcess(home, httpPort, transportPort));
-    server.launch();
+            URI.create("http://127.0.0.1:" + httpPort),
+            newProcess(home, httpPort, heap, clusterSettings));
     Shutdown.register(server::close);
     return server;
   }
@@ -92,7 +115,8 @@ public final class ElasticsearchServer implements AutoCloseable {
     return new ElasticsearchServer(uri, null);
   }
 
-  private static ManagedProcess newProcess(Path home, int httpPort, int transportPort) {
+  private static ManagedProcess newProcess(
+      Path home, int httpPort, String heap, String clusterSettings) {
     boolean root = Unprivileged.runningAsRoot();
     Path instance = instanceDir(root, httpPort);
     try {
@@ -100,7 +124,7 @@ public final class ElasticsearchServer implements AutoCloseable {
       copyConfig(home.resolve("config"), config);
       Files.writeString(
           config.resolve("elasticsearch.yml"),
-          settings(instance, httpPort, transportPort),
+          settings(instance, httpPort, clusterSettings),
           StandardCharsets.UTF_8);
       Files.createDirectories(instance.resolve("data"));
       Files.createDirectories(instance.resolve("logs"));
@@ -121,7 +145,7 @@ public final class ElasticsearchServer implements AutoCloseable {
     env.put("ES_TMPDIR", instance.resolve("tmp").toString());
     // The launcher's own JVM probes flags in a temporary folder; keep that inside the instance too.
     env.put("CLI_JAVA_OPTS", "-Djava.io.tmpdir=" + instance.resolve("tmp"));
-    env.put("ES_JAVA_OPTS", "-Xms" + heap() + " -Xmx" + heap());
+    env.put("ES_JAVA_OPTS", "-Xms" + heap + " -Xmx" + heap);
     env.put("HOME", instance.toString());
     Path log = WorkDirs.base().resolve("elasticsearch-" + httpPort + ".log");
     return new ManagedProcess("Elasticsearch 127.0.0.1:" + httpPort, command, env, instance, log);
@@ -159,15 +183,12 @@ public final class ElasticsearchServer implements AutoCloseable {
     }
   }
 
-  private static String settings(Path instance, int httpPort, int transportPort) {
+  private static String settings(Path instance, int httpPort, String clusterSettings) {
     return String.join(
         "\n",
-        "cluster.name: toutiao-test",
-        "node.name: toutiao-test-" + httpPort,
-        "discovery.type: single-node",
+        clusterSettings,
         "network.host: 127.0.0.1",
         "http.port: " + httpPort,
-        "transport.port: " + transportPort,
         "path.data: " + instance.resolve("data"),
         "path.logs: " + instance.resolve("logs"),
         "xpack.security.enabled: false",
@@ -184,12 +205,22 @@ public final class ElasticsearchServer implements AutoCloseable {
         : Paths.get(System.getProperty("java.home")).toString();
   }
 
-  private static String heap() {
+  static String heap() {
     return System.getProperty("toutiao.es.heap", "512m");
   }
 
   private void launch() {
     process.start();
+    awaitStarted();
+  }
+
+  /** Starts the process without waiting (cluster nodes wait for each other). */
+  void startProcess() {
+    process.start();
+  }
+
+  /** Waits until the started process answers health with yellow or green. */
+  void awaitStarted() {
     long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
@@ -338,7 +369,44 @@ public final class ElasticsearchServer implements AutoCloseable {
    * @return true when healthy
    */
   public boolean isRunning() {
-    return (process == null || process.isAlive()) && isHealthy();
+    return (process == null || (process.isAlive() && !process.isPaused())) && isHealthy();
+  }
+
+  /**
+   * Freezes the node's JVM with SIGSTOP: its HTTP and transport connections stay open and nothing
+   * answers until {@link #resume()}. In a cluster the other nodes remove it only after their
+   * fault-detection timeouts (tens of seconds by default).
+   *
+   * @throws UnsupportedOperationException for an external node
+   * @throws IllegalStateException when the node is not running
+   */
+  @Override
+  public void pause() {
+    requireManaged("pause");
+    process.pause();
+  }
+
+  @Override
+  public void resume() {
+    requireManaged("resume");
+    process.resume();
+  }
+
+  @Override
+  public boolean isPaused() {
+    return process != null && process.isPaused();
+  }
+
+  /**
+   * Kills the node's JVM with SIGKILL, as a crash would: nothing is flushed beyond what the
+   * translog already made durable. {@link #restart()} brings it back with its data.
+   *
+   * @throws UnsupportedOperationException for an external node
+   */
+  @Override
+  public void kill() {
+    requireManaged("kill");
+    process.kill();
   }
 
   /**
@@ -364,9 +432,16 @@ public final class ElasticsearchServer implements AutoCloseable {
     launch();
   }
 
-  /** Starts the node again if it was stopped; does nothing if it runs or is external. */
+  /**
+   * Resumes the node if it was paused and starts it again if it was stopped or killed; does nothing
+   * if it runs or is external.
+   */
   public void ensureRunning() {
-    if (process != null && !process.isAlive()) {
+    if (process == null) {
+      return;
+    }
+    process.resume();
+    if (!process.isAlive()) {
       launch();
     }
   }

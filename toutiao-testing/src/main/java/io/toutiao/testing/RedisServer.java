@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.IntFunction;
 
 /**
  * A real {@code redis-server} process on a free loopback port, or the address of an external
@@ -21,13 +22,14 @@ import java.util.Objects;
  *
  * <p>A started server runs without persistence ({@code save ""}, no AOF), logs to {@code
  * target/redis-PORT.log} and is stopped when the JVM exits. Fault tests can {@link #stop()} it and
- * {@link #restart()} it on the same port; data does not survive a stop. An {@linkplain
+ * {@link #restart()} it on the same port (data does not survive a stop), {@link #kill()} it, or
+ * {@link #pause()} it so that it keeps its connections open and answers nothing. An {@linkplain
  * #external(URI) external} server can be used but not stopped.
  *
  * <p>Most tests use the shared server through {@link RedisServerExtension}; start one directly when
  * a test needs a server of its own. Instances are thread-safe.
  */
-public final class RedisServer implements AutoCloseable {
+public final class RedisServer implements ProcessFaults, AutoCloseable {
 
   private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(20);
   private static final Duration STOP_GRACE = Duration.ofSeconds(10);
@@ -60,12 +62,21 @@ public final class RedisServer implements AutoCloseable {
    * nodes, a free cluster-bus port), retrying with another port if the chosen one was taken.
    */
   static RedisServer startWith(List<String> extraArgs, String kind) {
-    boolean cluster = extraArgs.contains("--cluster-enabled");
+    return startWith(extraArgs.contains("--cluster-enabled"), port -> extraArgs, kind);
+  }
+
+  /**
+   * Starts a server whose arguments depend on its port (a sentinel's configuration file names it).
+   * Arguments that start with a path ({@code /...}) go first, as {@code redis-server} reads a
+   * configuration file only as its first argument.
+   */
+  static RedisServer startWith(
+      boolean clusterBus, IntFunction<List<String>> argsForPort, String kind) {
     TestServiceException last = null;
     for (int attempt = 0; attempt < 3; attempt++) {
-      int port = cluster ? FreePorts.findPair(10000) : FreePorts.find();
+      int port = clusterBus ? FreePorts.findPair(10000) : FreePorts.find();
       RedisServer server =
-          new RedisServer("127.0.0.1", port, null, newProcess(port, extraArgs, kind));
+          new RedisServer("127.0.0.1", port, null, newProcess(port, argsForPort.apply(port), kind));
       try {
         server.launch();
         Shutdown.register(server::close);
@@ -104,6 +115,7 @@ public final class RedisServer implements AutoCloseable {
     Path dir = WorkDirs.dir(name);
     List<String> command = new ArrayList<>();
     command.add(RedisBinary.find().toString());
+    extraArgs.stream().filter(arg -> arg.startsWith("/")).forEach(command::add);
     command.addAll(
         List.of(
             "--port", Integer.toString(port),
@@ -112,7 +124,7 @@ public final class RedisServer implements AutoCloseable {
             "--appendonly", "no",
             "--dir", dir.toString(),
             "--daemonize", "no"));
-    command.addAll(extraArgs);
+    extraArgs.stream().filter(arg -> !arg.startsWith("/")).forEach(command::add);
     Path log = WorkDirs.base().resolve(name + ".log");
     return new ManagedProcess("redis-server 127.0.0.1:" + port, command, Map.of(), dir, log);
   }
@@ -197,12 +209,13 @@ public final class RedisServer implements AutoCloseable {
    * @return true when it answered
    */
   public boolean isRunning() {
-    return (process == null || process.isAlive()) && ping();
+    return (process == null || (process.isAlive() && !process.isPaused())) && ping();
   }
 
   /**
-   * Stops the process (SIGTERM, then SIGKILL after 10 s). The port stays reserved for {@link
-   * #restart()}. Clients see connection errors until then.
+   * Stops the process (SIGTERM, then SIGKILL after 10 s; a paused process is resumed to see the
+   * SIGTERM). The port stays reserved for {@link #restart()}. Clients see connection errors until
+   * then.
    *
    * @throws UnsupportedOperationException for an external server
    */
@@ -216,9 +229,47 @@ public final class RedisServer implements AutoCloseable {
    *
    * @throws UnsupportedOperationException for an external server
    */
+  @Override
   public void kill() {
     requireManaged("kill");
     process.kill();
+  }
+
+  /**
+   * Freezes the server with SIGSTOP: connections stay open, commands get no answer (clients time
+   * out) until {@link #resume()}, which answers everything sent meanwhile. Keys do not expire while
+   * it is paused; their time catches up at resume.
+   *
+   * @throws UnsupportedOperationException for an external server
+   * @throws IllegalStateException when the server is not running
+   */
+  @Override
+  public void pause() {
+    requireManaged("pause");
+    process.pause();
+  }
+
+  @Override
+  public void resume() {
+    requireManaged("resume");
+    process.resume();
+  }
+
+  @Override
+  public boolean isPaused() {
+    return process != null && process.isPaused();
+  }
+
+  /**
+   * Returns the process id of a started server.
+   *
+   * @return the pid
+   * @throws UnsupportedOperationException for an external server
+   * @throws IllegalStateException when it is not running
+   */
+  public long pid() {
+    requireManaged("read the pid of");
+    return process.pid();
   }
 
   /**
@@ -235,12 +286,17 @@ public final class RedisServer implements AutoCloseable {
   }
 
   /**
-   * Starts the server again if it was stopped; does nothing if it runs.
+   * Resumes the server if it was paused and starts it again if it was stopped or killed; does
+   * nothing if it runs.
    *
    * @throws TestServiceException when it does not come back
    */
   public void ensureRunning() {
-    if (process != null && !process.isAlive()) {
+    if (process == null) {
+      return;
+    }
+    process.resume();
+    if (!process.isAlive()) {
       launch();
     }
   }

@@ -13,6 +13,8 @@ final class SharedServices {
   private static RedisServer redis;
   private static RedisCluster cluster;
   private static ElasticsearchServer elasticsearch;
+  private static RedisSentinel sentinel;
+  private static ElasticsearchCluster elasticsearchCluster;
 
   private SharedServices() {}
 
@@ -48,6 +50,22 @@ final class SharedServices {
           url != null ? ElasticsearchServer.external(URI.create(url)) : ElasticsearchServer.start();
     }
     return elasticsearch;
+  }
+
+  /** Always started here: fault tests need to kill and pause its processes. */
+  static synchronized RedisSentinel sentinel() {
+    if (sentinel == null) {
+      sentinel = RedisSentinel.start();
+    }
+    return sentinel;
+  }
+
+  /** Always started here: fault tests need to kill and pause its nodes. */
+  static synchronized ElasticsearchCluster elasticsearchCluster() {
+    if (elasticsearchCluster == null) {
+      elasticsearchCluster = ElasticsearchCluster.start();
+    }
+    return elasticsearchCluster;
   }
 
   /** A system property (lower-case, dots) wins over the environment variable of the same name. */

@@ -23,6 +23,7 @@ public final class ManagedProcess {
   private final Path directory;
   private final Path logFile;
   private Process process;
+  private boolean paused;
 
   /**
    * Describes a process; nothing is started yet.
@@ -60,6 +61,7 @@ public final class ManagedProcess {
               .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
       builder.environment().putAll(environment);
       process = builder.start();
+      paused = false;
       process.getOutputStream().close();
     } catch (IOException e) {
       throw new UncheckedIOException("could not start " + name + " with " + command, e);
@@ -98,14 +100,64 @@ public final class ManagedProcess {
     process.descendants().forEach(tree::add);
     tree.add(process.toHandle());
     process.destroy();
+    if (paused) {
+      // A stopped process keeps SIGTERM pending until it runs again.
+      Signals.resume(process.toHandle());
+    }
     long deadline = System.nanoTime() + grace.toNanos();
     for (ProcessHandle handle : tree) {
       awaitExit(handle, deadline);
     }
     process = null;
+    paused = false;
   }
 
-  /** Kills the process tree at once, as a crash would. */
+  /**
+   * Freezes the process tree with SIGSTOP: it keeps its sockets open and answers nothing.
+   *
+   * @throws IllegalStateException when the process is not running
+   */
+  public synchronized void pause() {
+    requireAlive("pause");
+    Signals.pause(process.toHandle());
+    paused = true;
+  }
+
+  /** Lets a paused process tree run again (SIGCONT); does nothing when it is not paused. */
+  public synchronized void resume() {
+    if (paused && isAlive()) {
+      Signals.resume(process.toHandle());
+    }
+    paused = false;
+  }
+
+  /**
+   * Tells whether the process is paused by {@link #pause()}.
+   *
+   * @return true between pause and resume
+   */
+  public synchronized boolean isPaused() {
+    return paused && isAlive();
+  }
+
+  /**
+   * Returns the operating system's process id.
+   *
+   * @return the pid
+   * @throws IllegalStateException when the process is not running
+   */
+  public synchronized long pid() {
+    requireAlive("read the pid of");
+    return process.pid();
+  }
+
+  private void requireAlive(String action) {
+    if (!isAlive()) {
+      throw new IllegalStateException("cannot " + action + " " + name + ": it is not running");
+    }
+  }
+
+  /** Kills the process tree at once, as a crash would (a paused process dies too). */
   public synchronized void kill() {
     if (process == null) {
       return;
@@ -118,6 +170,7 @@ public final class ManagedProcess {
       Thread.currentThread().interrupt();
     }
     process = null;
+    paused = false;
   }
 
   private static void awaitExit(ProcessHandle handle, long deadlineNanos) {
