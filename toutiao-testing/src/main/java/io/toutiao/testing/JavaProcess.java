@@ -255,7 +255,9 @@ public final class JavaProcess implements ProcessFaults, AutoCloseable {
   /** Kills the process with SIGKILL and waits (up to 10 s) until it is gone. */
   @Override
   public synchronized void kill() {
-    process.destroyForcibly();
+    if (process.isAlive()) {
+      Signals.signal(process.toHandle(), "KILL");
+    }
     awaitExit(Duration.ofSeconds(10));
     paused = false;
   }
@@ -268,7 +270,9 @@ public final class JavaProcess implements ProcessFaults, AutoCloseable {
    * @return its exit code
    */
   public synchronized int stop(Duration grace) {
-    process.destroy();
+    if (process.isAlive()) {
+      Signals.signal(process.toHandle(), "TERM");
+    }
     if (paused) {
       Signals.resume(process.toHandle());
       paused = false;

@@ -33,6 +33,17 @@ public final class Signals {
     send("CONT", tree(root));
   }
 
+  /**
+   * Sends a signal to one process only. Unlike {@link Process#destroy()}, this leaves the pipes to
+   * the process open, so what it prints while shutting down can still be read.
+   *
+   * @param process the process
+   * @param signal the signal name without {@code SIG}, e.g. {@code TERM} or {@code KILL}
+   */
+  public static void signal(ProcessHandle process, String signal) {
+    send(signal, List.of(process));
+  }
+
   /** The root first, then its descendants, so a stopped parent cannot react to its children. */
   private static List<ProcessHandle> tree(ProcessHandle root) {
     List<ProcessHandle> tree = new ArrayList<>();
