@@ -15,8 +15,8 @@ import java.util.Optional;
 
 /**
  * A {@link HighWaterMarkStore} in a small text file holding epoch milliseconds. Each save writes a
- * temporary file, forces it to disk and renames it over the old one, so a crash leaves either the
- * old or the new mark, never a torn one. Thread-safe.
+ * temporary file, forces it to disk, renames it over the old one and forces the directory, so a
+ * crash leaves either the old or the new mark, never a torn one. Thread-safe.
  */
 public final class FileHighWaterMarkStore implements HighWaterMarkStore {
 
@@ -97,8 +97,18 @@ public final class FileHighWaterMarkStore implements HighWaterMarkStore {
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
       }
+      forceDirectory(file.toAbsolutePath().getParent());
     } catch (IOException e) {
       throw new IdGenerationException("cannot write the high-water mark file " + file, e);
+    }
+  }
+
+  /** The rename is durable only once the directory entry is on disk too. */
+  private static void forceDirectory(Path dir) {
+    try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+      channel.force(true);
+    } catch (IOException e) {
+      // Some file systems (and Windows) cannot open a directory; the file itself is forced.
     }
   }
 

@@ -25,4 +25,14 @@ public class IdGenerationException extends ToutiaoException {
   public IdGenerationException(String message, Throwable cause) {
     super(message, cause);
   }
+
+  /**
+   * Tells whether the same call may succeed later without any change (a lease being re-acquired),
+   * as opposed to a fault that needs fixing (an exhausted layout, a clock far behind).
+   *
+   * @return false unless a subtype says otherwise
+   */
+  public boolean isRetryable() {
+    return false;
+  }
 }

@@ -351,13 +351,6 @@ public final class SnowflakeConfig {
           0,
           layout.maxDatacenterId(),
           "the layout's " + layout.datacenterBits() + " datacenter bits");
-      long workerId = workerIdAssigner.assignWorkerId(layout);
-      checkRange(
-          "workerId",
-          workerId,
-          0,
-          layout.maxWorkerId(),
-          "the layout's " + layout.workerBits() + " worker bits");
       if (rollbackTolerance.isNegative()
           || rollbackTolerance.compareTo(Duration.ofSeconds(10)) > 0) {
         throw new IllegalArgumentException(
@@ -376,7 +369,20 @@ public final class SnowflakeConfig {
             "reserveAhead must be between 100 ms and 1 minute, got " + reserveAhead);
       }
       checkLifetime();
-      return new SnowflakeConfig(this, workerId);
+      // Last, so that nothing after the assignment can fail and leave a lease held for nothing.
+      long workerId = workerIdAssigner.assignWorkerId(layout, datacenterId);
+      try {
+        checkRange(
+            "workerId",
+            workerId,
+            0,
+            layout.maxWorkerId(),
+            "the layout's " + layout.workerBits() + " worker bits");
+        return new SnowflakeConfig(this, workerId);
+      } catch (RuntimeException e) {
+        workerIdAssigner.release();
+        throw e;
+      }
     }
 
     private void checkLifetime() {

@@ -62,6 +62,10 @@ public final class SnowflakeIdGenerator implements AutoCloseable {
   private final SnowflakeListener listener;
   private final boolean listening;
   private final WorkerIdAssigner assigner;
+  private final LeasedWorkerIdAssigner leased;
+  private final long datacenterBits;
+  private final Object workerSwitch = new Object();
+  private volatile long lastWorkerId;
 
   /** {@code tick << sequenceBits | sequence} of the last issued id. */
   private final AtomicLong state;
@@ -96,6 +100,9 @@ public final class SnowflakeIdGenerator implements AutoCloseable {
     this.listener = config.listener();
     this.listening = listener != SnowflakeListener.NOOP;
     this.assigner = config.workerIdAssigner();
+    this.leased = assigner instanceof LeasedWorkerIdAssigner leasedAssigner ? leasedAssigner : null;
+    this.datacenterBits = layout.compose(0, config.datacenterId(), 0, 0);
+    this.lastWorkerId = config.workerId();
     this.store = config.highWaterMarkStore();
     this.reserveAheadMillis = config.reserveAhead().toMillis();
     if (store == null) {
@@ -134,11 +141,17 @@ public final class SnowflakeIdGenerator implements AutoCloseable {
    *     saved
    */
   public long nextId() {
-    long claimed = claim(1);
+    long id;
+    if (leased == null) {
+      id = toId(claim(1, null), nodeBits);
+    } else {
+      WorkerLease lease = currentLease();
+      id = toId(claim(1, lease), leaseNodeBits(lease));
+    }
     if (listening) {
       listener.onIdsIssued(1);
     }
-    return toId(claimed);
+    return id;
   }
 
   /**
@@ -183,10 +196,12 @@ public final class SnowflakeIdGenerator implements AutoCloseable {
     int done = 0;
     while (done < length) {
       int want = length - done;
-      long first = claim(want);
+      WorkerLease lease = leased == null ? null : currentLease();
+      long node = lease == null ? nodeBits : leaseNodeBits(lease);
+      long first = claim(want, lease);
       int claimed = (int) Math.min(want, sequenceMask - (first & sequenceMask) + 1);
       for (int i = 0; i < claimed; i++) {
-        target[offset + done + i] = toId(first + i);
+        target[offset + done + i] = toId(first + i, node);
       }
       done += claimed;
     }
@@ -214,8 +229,88 @@ public final class SnowflakeIdGenerator implements AutoCloseable {
     return config;
   }
 
-  private long toId(long claimed) {
-    return ((claimed >>> sequenceBits) << timeShift) | nodeBits | (claimed & sequenceMask);
+  /**
+   * Returns the worker id ids are issued with now: the configured one, or for a {@link
+   * LeasedWorkerIdAssigner} the one currently leased (it can change when a lost lease is
+   * re-acquired as another id).
+   *
+   * @return the worker id
+   */
+  public long currentWorkerId() {
+    return lastWorkerId;
+  }
+
+  private long toId(long claimed, long node) {
+    return ((claimed >>> sequenceBits) << timeShift) | node | (claimed & sequenceMask);
+  }
+
+  private long leaseNodeBits(WorkerLease lease) {
+    return datacenterBits | (lease.workerId() << sequenceBits);
+  }
+
+  /** The lease to issue with; switching worker ids starts a fresh tick so ids keep increasing. */
+  private WorkerLease currentLease() {
+    WorkerLease lease = leased.currentLease();
+    if (lease == null) {
+      throw new WorkerIdUnavailableException(
+          "no worker id is leased right now (the lease was lost and is being re-acquired in the"
+              + " background); no id was issued, retry shortly",
+          null);
+    }
+    if (lease.workerId() != lastWorkerId) {
+      switchWorker(lease.workerId());
+    }
+    return lease;
+  }
+
+  private void switchWorker(long workerId) {
+    synchronized (workerSwitch) {
+      if (lastWorkerId == workerId) {
+        return;
+      }
+      while (true) {
+        long prev = state.get();
+        long tick = Math.max(prev >>> sequenceBits, currentTick());
+        if (state.compareAndSet(prev, (tick << sequenceBits) | sequenceMask)) {
+          break;
+        }
+      }
+      LOG.info(
+          "Snowflake generator switches from worker id {} to {} (re-acquired lease)",
+          lastWorkerId,
+          workerId);
+      lastWorkerId = workerId;
+    }
+  }
+
+  private void checkWindow(WorkerLease lease, long tick) {
+    long millis = layout.toEpochMillis(tick);
+    if (!lease.allows(millis)) {
+      throw outsideWindow(lease, millis);
+    }
+  }
+
+  private WorkerIdUnavailableException outsideWindow(WorkerLease lease, long millis) {
+    if (millis < lease.fromMillis()) {
+      Duration wait = Duration.ofMillis(lease.fromMillis() - millis);
+      return new WorkerIdUnavailableException(
+          "the lease of worker id "
+              + lease.workerId()
+              + " admits ids from "
+              + Instant.ofEpochMilli(lease.fromMillis())
+              + " on, "
+              + wait.toMillis()
+              + " ms from now (an earlier holder may have issued ids until then); no id was issued",
+          wait);
+    }
+    return new WorkerIdUnavailableException(
+        "the lease of worker id "
+            + lease.workerId()
+            + " ended at "
+            + Instant.ofEpochMilli(lease.untilMillis())
+            + " and was not renewed in time (the lease store is slow or unreachable, or this"
+            + " process was paused); no id was issued, retry shortly",
+        null);
   }
 
   private long currentTick() {
@@ -226,8 +321,8 @@ public final class SnowflakeIdGenerator implements AutoCloseable {
    * Claims up to {@code want} consecutive sequence numbers of one tick and returns the first as
    * {@code tick << sequenceBits | sequence}; the caller derives how many it got.
    */
-  private long claim(int want) {
-    if (!assigner.isHeld()) {
+  private long claim(int want, WorkerLease lease) {
+    if (lease == null && !assigner.isHeld()) {
       throw new IdGenerationException(
           "worker id "
               + config.workerId()
@@ -257,6 +352,10 @@ public final class SnowflakeIdGenerator implements AutoCloseable {
         continue;
       }
       long last = first + Math.min(want, sequenceMask - (first & sequenceMask) + 1) - 1;
+      if (lease != null) {
+        // The timestamp written into the id, not the moment of the call, must lie in the window.
+        checkWindow(lease, first >>> sequenceBits);
+      }
       if (state.compareAndSet(prev, last)) {
         return first;
       }
@@ -404,7 +503,7 @@ public final class SnowflakeIdGenerator implements AutoCloseable {
     return "SnowflakeIdGenerator[datacenterId="
         + config.datacenterId()
         + ", workerId="
-        + config.workerId()
+        + lastWorkerId
         + ", "
         + layout
         + "]";

@@ -27,6 +27,26 @@ public interface WorkerIdAssigner {
   long assignWorkerId(SnowflakeLayout layout);
 
   /**
+   * Returns this process's worker id for a generator of the given datacenter; what {@link
+   * SnowflakeConfig.Builder#build()} calls. Assigners bound to one datacenter (leases) refuse
+   * another; the default ignores it.
+   *
+   * @param layout the layout the id must fit
+   * @param datacenterId the datacenter of the config being built
+   * @return the worker id
+   * @throws IllegalStateException when no id can be determined or the datacenter does not match
+   */
+  default long assignWorkerId(SnowflakeLayout layout, long datacenterId) {
+    return assignWorkerId(layout);
+  }
+
+  /**
+   * Gives back an id assigned by a config build that then failed, so a lease is not held for
+   * nothing. Does nothing by default.
+   */
+  default void release() {}
+
+  /**
    * Tells whether this process still holds the worker id it was assigned. A generator asks before
    * every id and throws {@link IdGenerationException} when it no longer does, rather than risk a
    * duplicate; leased ids (toutiao-cache's Redis assigner) can be lost, configured ones cannot.
