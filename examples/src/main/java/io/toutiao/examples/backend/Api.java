@@ -14,6 +14,8 @@ import io.toutiao.auth.VerifiedToken;
 import io.toutiao.cache.CacheException;
 import io.toutiao.cache.redis.CounterStore;
 import io.toutiao.cache.redis.RedisStoreException;
+import io.toutiao.core.id.IdGenerationException;
+import io.toutiao.core.id.WorkerIdUnavailableException;
 import io.toutiao.search.ArticleSearch;
 import io.toutiao.search.SearchException;
 import io.toutiao.storage.ImageUploadService;
@@ -172,6 +174,15 @@ final class Api {
     } else if (e instanceof IllegalArgumentException) {
       status = 400;
       message = e.getMessage();
+    } else if (e instanceof IdGenerationException ids && ids.isRetryable()) {
+      status = 503;
+      message = "Service unavailable, try again later.";
+      long seconds =
+          e instanceof WorkerIdUnavailableException lease
+              ? lease.retryAfter().map(wait -> (wait.toMillis() + 999) / 1000).orElse(1L)
+              : 1L;
+      ctx.header("Retry-After", Long.toString(Math.max(1, seconds)));
+      log.warn("no id could be issued: {}", e.getMessage());
     } else if (e instanceof SearchException.Unavailable
         || e instanceof RedisStoreException
         || e instanceof redis.clients.jedis.exceptions.JedisException
@@ -251,21 +262,20 @@ final class Api {
     if (!MOBILE.matcher(mobile).matches() || !CODE.matcher(code).matches()) {
       throw new ApiError(400, "Mobile or code does not exist.");
     }
+    Optional<Long> existing = app.db.userIdByMobile(mobile);
+    // A new user's id is taken before the code is used, so an id outage (503) leaves the code
+    // valid.
+    long newId = existing.isPresent() ? 0 : app.ids.nextId();
     Object checked = app.redis.eval(CHECK_CODE, List.of("app:code:" + mobile), List.of(code));
     if (!Long.valueOf(1).equals(checked)) {
       throw new ApiError(400, "Mobile or code does not exist.");
     }
     long userId =
-        app.db
-            .userIdByMobile(mobile)
-            .orElseGet(
-                () -> {
-                  long id = app.ids.nextId();
-                  if (app.db.register(id, mobile)) {
-                    return id;
-                  }
-                  return app.db.userIdByMobile(mobile).orElseThrow();
-                });
+        existing.orElseGet(
+            () ->
+                app.db.register(newId, mobile)
+                    ? newId
+                    : app.db.userIdByMobile(mobile).orElseThrow());
     Database.User user = app.user(userId).orElseThrow(() -> new ApiError(500, "Internal error."));
     if (user.status() != 1) {
       throw new ApiError(403, "User denied.");

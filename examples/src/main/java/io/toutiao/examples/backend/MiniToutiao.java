@@ -57,6 +57,12 @@ public final class MiniToutiao implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(MiniToutiao.class);
 
+  /**
+   * Lifetime of the worker-id lease: ids keep flowing this long without Redis, and the first start
+   * on an empty Redis waits about this long before the first id.
+   */
+  static final Duration WORKER_LEASE_TTL = Duration.ofSeconds(10);
+
   /** The search index's view of an article (the reference's fields). */
   public record SearchDocument(
       long article_id, long user_id, String title, String content, int status, String create_time) {
@@ -170,8 +176,10 @@ public final class MiniToutiao implements AutoCloseable {
     closeables.add(0, db);
     choices.add("Database: H2 in memory (3 users, 7 articles seeded)");
 
-    // ids: a worker id leased in Redis, kept alive in the background
-    RedisWorkerIdAssigner assigner = new RedisWorkerIdAssigner(redis, 0, Duration.ofSeconds(30));
+    // ids: a worker id leased in Redis, kept alive and re-acquired in the background. On an empty
+    // Redis the first window opens one TTL (plus the clock-skew bound) after the lease is taken.
+    RedisWorkerIdAssigner assigner =
+        RedisWorkerIdAssigner.builder(redis).datacenterId(0).ttl(WORKER_LEASE_TTL).build();
     closeables.add(0, assigner);
     ids =
         new SnowflakeIdGenerator(

@@ -385,4 +385,45 @@ class MiniToutiaoIT {
       redis.restart();
     }
   }
+
+  /** Polls until the answer has the status, or fails with the last answer after {@code timeout}. */
+  private static HttpApi.Response await(
+      int status, Duration timeout, java.util.function.Supplier<HttpApi.Response> call)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    HttpApi.Response last = call.get();
+    while (last.status() != status && System.nanoTime() < deadline) {
+      Thread.sleep(200);
+      last = call.get();
+    }
+    assertThat(last.status()).as("last answer: %s", last.message()).isEqualTo(status);
+    return last;
+  }
+
+  @Test
+  @Order(11)
+  void aRedisOutageLongerThanTheLeaseAnswers503AndIdsReturnWithoutARestart(RedisServer redis)
+      throws InterruptedException {
+    org.junit.jupiter.api.Assumptions.assumeTrue(redis.isManaged());
+    String token = tour.accessToken();
+    Map<String, String> article = Map.of("title", "断网之后", "content", "正文");
+
+    redis.kill();
+    Thread.sleep(2 * MiniToutiao.WORKER_LEASE_TTL.toMillis());
+    HttpApi.Response duringOutage = api.post("/v1_0/articles", article, token);
+    assertThat(duringOutage.status()).isEqualTo(503);
+    redis.restart(); // empty: the next worker-id window opens about one TTL from now
+
+    String mobile = "13900000011";
+    await(200, Duration.ofSeconds(10), () -> api.post("/v1_0/sms/codes/" + mobile, null, null));
+    String code = app.sms().lastCode(mobile).orElseThrow();
+    Map<String, String> login = Map.of("mobile", mobile, "code", code);
+    HttpApi.Response noId = api.post("/v1_0/authorizations", login, null);
+    assertThat(noId.status()).as("no worker-id window yet").isEqualTo(503);
+    assertThat(api.post("/v1_0/articles", article, token).status()).isEqualTo(503);
+
+    Duration back = MiniToutiao.WORKER_LEASE_TTL.plusSeconds(10);
+    await(201, back, () -> api.post("/v1_0/authorizations", login, null));
+    await(201, back, () -> api.post("/v1_0/articles", article, token));
+  }
 }

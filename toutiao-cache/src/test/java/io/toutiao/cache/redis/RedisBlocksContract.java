@@ -185,7 +185,7 @@ abstract class RedisBlocksContract {
     List<Future<Long>> results = new ArrayList<>();
     for (int i = 0; i < claimers; i++) {
       RedisWorkerIdAssigner assigner =
-          new RedisWorkerIdAssigner(client(), 3, Duration.ofSeconds(10));
+          new RedisWorkerIdAssigner(client(), 3, Duration.ofSeconds(3));
       toClose.add(assigner);
       results.add(
           pool.submit(
@@ -229,7 +229,9 @@ abstract class RedisBlocksContract {
 
     Thread.sleep(3300);
     assertThat(crashed.isHeld()).isFalse();
-    assertThatThrownBy(ids::nextId).hasMessageContaining("no longer held");
+    assertThatThrownBy(ids::nextId)
+        .isInstanceOf(io.toutiao.core.id.WorkerIdUnavailableException.class)
+        .hasMessageContaining("was not renewed in time");
     RedisWorkerIdAssigner later = new RedisWorkerIdAssigner(client(), 9, Duration.ofSeconds(3));
     toClose.add(later);
     assertThat(later.assignWorkerId(SnowflakeLayout.DEFAULT))

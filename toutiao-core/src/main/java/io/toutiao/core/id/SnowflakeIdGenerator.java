@@ -269,9 +269,9 @@ public final class SnowflakeIdGenerator implements AutoCloseable {
         return;
       }
       while (true) {
+        // Mark the last tick used up: the new worker's first id has a later timestamp.
         long prev = state.get();
-        long tick = Math.max(prev >>> sequenceBits, currentTick());
-        if (state.compareAndSet(prev, (tick << sequenceBits) | sequenceMask)) {
+        if (state.compareAndSet(prev, prev | sequenceMask)) {
           break;
         }
       }
