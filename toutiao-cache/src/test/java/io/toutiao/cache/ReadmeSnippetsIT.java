@@ -66,4 +66,27 @@ class ReadmeSnippetsIT {
     profiles.close();
     jedis.close();
   }
+
+  @Test
+  void snowflakeWorkerIds(RedisServer redis) {
+    try (UnifiedJedis jedis = RedisClient.create(redis.host(), redis.port())) {
+      // --- README: Snowflake worker ids (the README's TTL is the default 30 s; 3 s keeps the first
+      // window on this empty Redis 4 s away instead of 31 s) ---
+      io.toutiao.cache.redis.RedisWorkerIdAssigner worker =
+          io.toutiao.cache.redis.RedisWorkerIdAssigner.builder(jedis)
+              .datacenterId(1)
+              .ttl(java.time.Duration.ofSeconds(3))
+              .maxClockSkew(java.time.Duration.ofSeconds(1))
+              .replicasToAcknowledge(0)
+              .build();
+      io.toutiao.core.id.SnowflakeIdGenerator ids =
+          new io.toutiao.core.id.SnowflakeIdGenerator(
+              io.toutiao.core.id.SnowflakeConfig.custom()
+                  .datacenterId(1)
+                  .workerIdAssigner(worker)
+                  .build());
+      assertThat(ids.parse(ids.nextId()).datacenterId()).isEqualTo(1);
+      worker.close();
+    }
+  }
 }
