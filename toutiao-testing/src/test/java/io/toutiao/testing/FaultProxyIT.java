@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.toutiao.testing.FaultProxy.Direction;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -78,15 +77,7 @@ class FaultProxyIT {
   }
 
   private static String readLine(Socket socket) throws IOException {
-    InputStream in = socket.getInputStream();
-    StringBuilder line = new StringBuilder();
-    int b;
-    while ((b = in.read()) >= 0 && b != '\n') {
-      if (b != '\r') {
-        line.append((char) b);
-      }
-    }
-    return line.toString();
+    return SocketLines.readLine(socket.getInputStream());
   }
 
   private static byte[] randomBytes(int size, long seed) {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -36,17 +35,6 @@ class ProcessFaultsIT {
     redis.close();
   }
 
-  private static String readLine(InputStream in) throws IOException {
-    StringBuilder line = new StringBuilder();
-    int b;
-    while ((b = in.read()) >= 0 && b != '\n') {
-      if (b != '\r') {
-        line.append((char) b);
-      }
-    }
-    return line.toString();
-  }
-
   @Test
   void pausedRedisAnswersNothingThenEverythingAfterResume() throws IOException {
     try (Socket socket = new Socket(redis.host(), redis.port())) {
@@ -64,8 +52,8 @@ class ProcessFaultsIT {
       redis.resume();
 
       socket.setSoTimeout(5_000);
-      assertThat(readLine(socket.getInputStream())).isEqualTo("+OK");
-      assertThat(readLine(socket.getInputStream())).isEqualTo(":2");
+      assertThat(SocketLines.readLine(socket.getInputStream())).isEqualTo("+OK");
+      assertThat(SocketLines.readLine(socket.getInputStream())).isEqualTo(":2");
       assertThat(redis.isPaused()).isFalse();
       assertThat(redis.isRunning()).isTrue();
     }
