@@ -28,7 +28,11 @@ import org.slf4j.LoggerFactory;
  * larger than every id it returned before, from any thread, whatever the clock does: when the clock
  * steps back the generator waits (within the configured tolerance) or throws {@link
  * ClockMovedBackwardsException}; it never issues. With a {@link HighWaterMarkStore} this also holds
- * across restarts. Two generators are distinct only if their datacenter/worker pairs differ.
+ * across restarts. Two generators are distinct only if their datacenter/worker pairs differ. With a
+ * {@link LeasedWorkerIdAssigner} every id's timestamp must also lie in the window of the lease it
+ * is issued under, checked when the id is committed; outside one the generator throws the retryable
+ * {@link WorkerIdUnavailableException} and issues nothing, so two holders of the same worker id
+ * (whose windows never overlap) cannot issue the same id.
  *
  * <p><b>Throughput.</b> Lock-free (one compare-and-set per id or per batch). When the sequence of a
  * tick is used up (4096 ids per millisecond in the default layout) callers spin briefly, then park,
