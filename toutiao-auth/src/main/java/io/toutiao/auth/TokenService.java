@@ -65,9 +65,14 @@ public final class TokenService {
   private final TokenConfig config;
   private final Clock clock;
   private final RevocationStore revocations;
-  private final Cache<String, VerifiedToken> cache;
-  private volatile KeyRing keyRing;
-  private volatile JwtParser parser;
+  private final Cache<String, Cached> cache;
+  private volatile Verifier verifier;
+
+  /** A key ring and the parser built for it, replaced together. */
+  private record Verifier(KeyRing ring, JwtParser parser) {}
+
+  /** A cached verification, valid only while the verifier it was made with is current. */
+  private record Cached(Verifier verifier, VerifiedToken token) {}
 
   /**
    * Creates the service.
@@ -82,26 +87,24 @@ public final class TokenService {
     install(config.keyRing());
   }
 
-  private static Cache<String, VerifiedToken> newCache(int size, Clock clock) {
+  private static Cache<String, Cached> newCache(int size, Clock clock) {
     return Caffeine.newBuilder()
         .maximumSize(size)
         .expireAfter(
-            new Expiry<String, VerifiedToken>() {
+            new Expiry<String, Cached>() {
               @Override
-              public long expireAfterCreate(String token, VerifiedToken verified, long now) {
+              public long expireAfterCreate(String token, Cached cached, long now) {
                 return Math.max(
-                    0, Duration.between(clock.instant(), verified.expiresAt()).toNanos());
+                    0, Duration.between(clock.instant(), cached.token().expiresAt()).toNanos());
               }
 
               @Override
-              public long expireAfterUpdate(
-                  String token, VerifiedToken verified, long now, long remaining) {
+              public long expireAfterUpdate(String token, Cached cached, long now, long remaining) {
                 return remaining;
               }
 
               @Override
-              public long expireAfterRead(
-                  String token, VerifiedToken verified, long now, long remaining) {
+              public long expireAfterRead(String token, Cached cached, long now, long remaining) {
                 return remaining;
               }
             })
@@ -133,8 +136,7 @@ public final class TokenService {
     if (config.audience() != null) {
       builder.requireAudience(config.audience());
     }
-    this.keyRing = ring;
-    this.parser = builder.build();
+    this.verifier = new Verifier(ring, builder.build());
   }
 
   /**
@@ -143,7 +145,7 @@ public final class TokenService {
    * @return the ring
    */
   public KeyRing keyRing() {
-    return keyRing;
+    return verifier.ring();
   }
 
   /**
@@ -152,7 +154,7 @@ public final class TokenService {
    * @return JSON text
    */
   public String jwks() {
-    return keyRing.toJwks();
+    return verifier.ring().toJwks();
   }
 
   /**
@@ -207,7 +209,7 @@ public final class TokenService {
       Map<String, ?> claims,
       String family,
       Instant now) {
-    SigningKey key = keyRing.active();
+    SigningKey key = verifier.ring().active();
     Duration ttl = type == TokenType.ACCESS ? config.accessTtl() : config.refreshTtl();
     JwtBuilder builder =
         Jwts.builder()
@@ -298,15 +300,18 @@ public final class TokenService {
               + " characters, longer than the maximum of "
               + config.maxTokenLength());
     }
-    VerifiedToken verified = cache == null ? null : cache.getIfPresent(token);
-    if (verified == null) {
-      verified = parse(token);
-      if (cache != null) {
-        cache.put(token, verified);
+    CompactTokens.requireCanonical(token);
+    Cached cached = cache == null ? null : cache.getIfPresent(token);
+    VerifiedToken verified;
+    if (cached == null || cached.verifier() != verifier) {
+      // Made with a key ring that was replaced since: verify again against the current one.
+      verified = parseWithCurrentRing(token);
+    } else {
+      verified = cached.token();
+      if (clock.instant().isAfter(verified.expiresAt().plus(config.clockSkew()))) {
+        cache.invalidate(token);
+        throw new TokenExpiredException(verified.expiresAt(), null);
       }
-    } else if (clock.instant().isAfter(verified.expiresAt().plus(config.clockSkew()))) {
-      cache.invalidate(token);
-      throw new TokenExpiredException(verified.expiresAt(), null);
     }
     if (verified.type() != expected) {
       throw new WrongTokenTypeException(
@@ -321,7 +326,25 @@ public final class TokenService {
     return verified;
   }
 
-  private VerifiedToken parse(String token) {
+  /**
+   * Verifies against the current key ring and caches the result. If the ring is replaced while
+   * parsing, the token is verified again, so once {@link #updateKeyRing} returns no verification
+   * made with a removed key is returned or used from the cache.
+   */
+  private VerifiedToken parseWithCurrentRing(String token) {
+    while (true) {
+      Verifier used = verifier;
+      VerifiedToken parsed = parse(used.parser(), token);
+      if (cache != null) {
+        cache.put(token, new Cached(used, parsed));
+      }
+      if (verifier == used) {
+        return parsed;
+      }
+    }
+  }
+
+  private VerifiedToken parse(JwtParser parser, String token) {
     Jws<Claims> jws;
     try {
       jws = parser.parseSignedClaims(token);
@@ -514,7 +537,7 @@ public final class TokenService {
 
   @Override
   public String toString() {
-    return "TokenService[" + keyRing + "]";
+    return "TokenService[" + verifier.ring() + "]";
   }
 
   /** Finds the key named by {@code kid} and insists the token's {@code alg} is the key's. */
