@@ -7,7 +7,6 @@ import io.toutiao.core.id.WorkerLease;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
@@ -307,16 +306,11 @@ public final class RedisWorkerIdAssigner implements LeasedWorkerIdAssigner, Auto
    * @return the new lease, or null when every id is taken (or unacknowledged by replicas)
    */
   private WorkerLease acquire(long preferred) {
-    List<Long> order = new ArrayList<>();
-    if (preferred >= 0) {
-      order.add(preferred);
-    }
-    for (long id = 0; id <= layout.maxWorkerId(); id++) {
-      if (id != preferred) {
-        order.add(id);
+    for (long index = preferred >= 0 ? -1 : 0; index <= layout.maxWorkerId(); index++) {
+      long id = index < 0 ? preferred : index;
+      if (index >= 0 && id == preferred) {
+        continue;
       }
-    }
-    for (long id : order) {
       String key = keyPrefix + id;
       String newToken = randomToken();
       long sentAt = clock.millis();
