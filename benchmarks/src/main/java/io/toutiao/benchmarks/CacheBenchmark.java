@@ -27,7 +27,9 @@ import redis.clients.jedis.RedisClient;
  * TwoLevelCache#get}) beside raw Caffeine {@code getIfPresent} and JetCache 2.7's Caffeine-backed
  * local cache. {@code l2Hit}: a value only in Redis (a real redis-server on loopback, started by
  * toutiao-testing), ours with a 1 ms L1 TTL over 1000 rotating keys beside a raw Jedis GET plus the
- * same Jackson decode.
+ * same Jackson decode. {@code coldMiss}: a key in neither level, ours (GET, lease SET NX, then one
+ * pipeline that stores the value and releases the lease) beside a hand-written GET / SET NX / load
+ * / SET sequence on the same client.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -44,6 +46,9 @@ public class CacheBenchmark {
   private RedisClient jedis;
   private TwoLevelCache<Long, Profile> l1Cache;
   private TwoLevelCache<Long, Profile> l2Cache;
+  private TwoLevelCache<Long, Profile> coldCache;
+  private long nextCold;
+  private long nextHandCold;
   private com.github.benmanes.caffeine.cache.Cache<Long, Profile> caffeine;
   private com.alicp.jetcache.Cache<Long, Profile> jetcache;
   private final ObjectMapper mapper = new ObjectMapper();
@@ -57,6 +62,7 @@ public class CacheBenchmark {
     jedis = RedisClient.create(redis.host(), redis.port());
     l1Cache = new TwoLevelCache<>(config("l1", Duration.ofSeconds(30)), jedis);
     l2Cache = new TwoLevelCache<>(config("l2", Duration.ofMillis(1)), jedis);
+    coldCache = new TwoLevelCache<>(config("cold", Duration.ofSeconds(30)), jedis);
     caffeine =
         Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(Duration.ofSeconds(30)).build();
     jetcache =
@@ -92,6 +98,7 @@ public class CacheBenchmark {
   public void tearDown() {
     l1Cache.close();
     l2Cache.close();
+    coldCache.close();
     jedis.close();
     redis.close();
   }
@@ -143,5 +150,37 @@ public class CacheBenchmark {
   @Benchmark
   public Object jedis_l2Hit() throws Exception {
     return mapper.readValue(jedis.get(redisKeys[(int) nextId()]), Profile.class);
+  }
+
+  /**
+   * @return a never-seen key loaded through both levels
+   */
+  @Benchmark
+  public Object toutiao_coldMiss() {
+    return coldCache.get(nextCold++);
+  }
+
+  /**
+   * @return a never-seen key by the usual hand-written cache-aside with a lease
+   * @throws Exception on encode failure
+   */
+  @Benchmark
+  public Object handwritten_coldMiss() throws Exception {
+    long id = nextHandCold++;
+    String key = "hand:" + id;
+    byte[] cached = jedis.get(key.getBytes(StandardCharsets.UTF_8));
+    if (cached != null) {
+      return mapper.readValue(cached, Profile.class);
+    }
+    jedis.set(
+        "lock:" + key,
+        Long.toString(id),
+        redis.clients.jedis.params.SetParams.setParams().nx().px(5000));
+    Profile loaded = profile(id);
+    jedis.set(
+        key.getBytes(StandardCharsets.UTF_8),
+        mapper.writeValueAsBytes(loaded),
+        redis.clients.jedis.params.SetParams.setParams().px(1_800_000));
+    return loaded;
   }
 }

@@ -49,6 +49,8 @@ public final class CacheConfig<K, V> {
   private final String invalidationChannel;
   private final Duration delayedSecondDelete;
   private final double refreshAhead;
+  private final Duration maxStaleness;
+  private final Duration redisTimeout;
   private final CacheListener listener;
 
   private CacheConfig(Builder<K, V> b) {
@@ -77,6 +79,8 @@ public final class CacheConfig<K, V> {
             : "toutiao:cache:invalidate:" + b.name;
     this.delayedSecondDelete = b.delayedSecondDelete;
     this.refreshAhead = b.refreshAhead;
+    this.maxStaleness = b.maxStaleness;
+    this.redisTimeout = b.redisTimeout;
     this.listener = b.listener;
   }
 
@@ -253,6 +257,21 @@ public final class CacheConfig<K, V> {
   }
 
   /**
+   * @return the longest time an L1 entry is served after another node's invalidation of it
+   *     returned, whatever happens to the invalidation path
+   */
+  public Duration maxStaleness() {
+    return maxStaleness;
+  }
+
+  /**
+   * @return the deadline of one Redis step of a read (borrowing a connection included)
+   */
+  public Duration redisTimeout() {
+    return redisTimeout;
+  }
+
+  /**
    * @return the listener
    */
   public CacheListener listener() {
@@ -309,6 +328,8 @@ public final class CacheConfig<K, V> {
     private String invalidationChannel;
     private Duration delayedSecondDelete;
     private double refreshAhead;
+    private Duration maxStaleness = Duration.ofSeconds(2);
+    private Duration redisTimeout = Duration.ofMillis(500);
     private CacheListener listener = CacheListener.NOOP;
 
     private Builder(String name) {
@@ -396,7 +417,7 @@ public final class CacheConfig<K, V> {
      * Sets the Redis time to live of values: {@code ttl + random[0, jitter)} against avalanches.
      *
      * @param ttl at least 1 s (default 1800 s)
-     * @param jitter 0 (off) or more (default 600 s)
+     * @param jitter 0 (off), or 1 ms up to the ttl (default 600 s)
      * @return this builder
      */
     public Builder<K, V> ttl(Duration ttl, Duration jitter) {
@@ -409,7 +430,7 @@ public final class CacheConfig<K, V> {
      * Sets the time to live of "does not exist" markers (penetration protection).
      *
      * @param ttl at least 1 s (default 300 s)
-     * @param jitter 0 or more (default 60 s)
+     * @param jitter 0 (off), or 1 ms up to the ttl (default 60 s)
      * @return this builder
      */
     public Builder<K, V> nullTtl(Duration ttl, Duration jitter) {
@@ -519,6 +540,37 @@ public final class CacheConfig<K, V> {
     }
 
     /**
+     * Sets the staleness bound: after another node's {@link TwoLevelCache#invalidate} returned,
+     * this node serves the old value from L1 for at most this long, also when the invalidation path
+     * is broken (connection killed or frozen, Redis restarted, messages lost). The shared {@link
+     * InvalidationBus} proves its subscription with a heartbeat four times per bound; when the
+     * proof is overdue, L1 entries older than the bound are not served (reads go to Redis, or to
+     * the loader when Redis is down) until the subscription is proven again.
+     *
+     * @param bound 50 ms to the L1 ttl or more (default 2 s); the L1 ttl itself when you accept
+     *     staleness up to the L1 ttl during outages
+     * @return this builder
+     */
+    public Builder<K, V> maxStaleness(Duration bound) {
+      this.maxStaleness = Objects.requireNonNull(bound, "bound must not be null");
+      return this;
+    }
+
+    /**
+     * Sets the deadline of each Redis step of a read (borrowing the connection from the client's
+     * pool, then the command's reply). Past it the step counts as a Redis failure and the read goes
+     * to the loader, so a hung Redis delays a read by at most this much. On a Redis Cluster client
+     * the client's own socket timeout applies instead (Jedis routes cluster commands).
+     *
+     * @param timeout 1 ms to 60 s (default 500 ms)
+     * @return this builder
+     */
+    public Builder<K, V> redisTimeout(Duration timeout) {
+      this.redisTimeout = Objects.requireNonNull(timeout, "timeout must not be null");
+      return this;
+    }
+
+    /**
      * Sets the event listener.
      *
      * @param listener the listener
@@ -546,8 +598,8 @@ public final class CacheConfig<K, V> {
       }
       atLeast("ttl", ttl, Duration.ofSeconds(1));
       atLeast("null ttl", nullTtl, Duration.ofSeconds(1));
-      atLeast("ttl jitter", ttlJitter, Duration.ZERO);
-      atLeast("null ttl jitter", nullTtlJitter, Duration.ZERO);
+      jitter("ttl jitter", ttlJitter, ttl);
+      jitter("null ttl jitter", nullTtlJitter, nullTtl);
       atLeast("L1 ttl", l1Ttl, Duration.ofMillis(1));
       if (l1Ttl.compareTo(ttl) > 0) {
         throw new IllegalArgumentException(
@@ -570,7 +622,24 @@ public final class CacheConfig<K, V> {
       if (delayedSecondDelete != null) {
         atLeast("delayed second delete", delayedSecondDelete, Duration.ofMillis(1));
       }
+      atLeast("max staleness", maxStaleness, Duration.ofMillis(50));
+      atLeast("redis timeout", redisTimeout, Duration.ofMillis(1));
+      if (redisTimeout.compareTo(Duration.ofSeconds(60)) > 0) {
+        throw new IllegalArgumentException(
+            "redis timeout must be at most 60 s, got " + redisTimeout);
+      }
       return new CacheConfig<>(this);
+    }
+
+    /** A jitter is off (zero) or whole milliseconds of at least 1 ms, and at most the ttl. */
+    private static void jitter(String what, Duration jitter, Duration ttl) {
+      if (jitter.isZero()) {
+        return;
+      }
+      atLeast(what, jitter, Duration.ofMillis(1));
+      if (jitter.compareTo(ttl) > 0) {
+        throw new IllegalArgumentException(what + " " + jitter + " must not exceed its ttl " + ttl);
+      }
     }
 
     private static void atLeast(String what, Duration value, Duration min) {

@@ -13,6 +13,8 @@ package io.toutiao.cache;
  * @param bloomRejections reads refused by the Bloom filter without touching Redis or the loader
  * @param degradedLoads loads made while the Redis circuit was open
  * @param l1Resyncs times L1 was cleared because invalidation messages may have been lost
+ * @param l1Unproven L1 entries not served because the invalidation path was not proven within the
+ *     staleness bound and the entry was older than the bound (the read went to Redis or the loader)
  * @param circuitOpen whether Redis is being bypassed right now
  */
 public record CacheStats(
@@ -26,6 +28,7 @@ public record CacheStats(
     long bloomRejections,
     long degradedLoads,
     long l1Resyncs,
+    long l1Unproven,
     boolean circuitOpen) {
 
   /**

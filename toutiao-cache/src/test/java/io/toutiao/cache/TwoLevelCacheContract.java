@@ -327,6 +327,21 @@ abstract class TwoLevelCacheContract {
         .hasMessageContaining("must not exceed the Redis ttl");
     assertThatThrownBy(() -> CacheConfig.<Long, Profile>builder("x").build())
         .hasMessageContaining("needs a codec and a loader");
+    assertThatThrownBy(
+            () -> config("x").ttl(Duration.ofSeconds(60), Duration.ofNanos(500_000)).build())
+        .hasMessageContaining("ttl jitter must be at least");
+    assertThatThrownBy(
+            () -> config("x").ttl(Duration.ofSeconds(60), Duration.ofSeconds(61)).build())
+        .hasMessageContaining("must not exceed its ttl");
+    assertThatThrownBy(
+            () -> config("x").nullTtl(Duration.ofSeconds(5), Duration.ofNanos(1)).build())
+        .hasMessageContaining("null ttl jitter");
+    assertThatThrownBy(() -> config("x").maxStaleness(Duration.ofMillis(10)).build())
+        .hasMessageContaining("max staleness");
+    assertThatThrownBy(() -> config("x").redisTimeout(Duration.ofMinutes(2)).build())
+        .hasMessageContaining("redis timeout");
+    assertThat(config("x").ttl(Duration.ofSeconds(60), Duration.ofMillis(1)).build().ttlJitter())
+        .isEqualTo(Duration.ofMillis(1));
   }
 
   @Test

@@ -3,27 +3,62 @@ package io.toutiao.cache.internal;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * The in-JVM level: Caffeine keyed by the caller's keys (so a hit costs no key formatting), plus a
  * map from Redis key to key so invalidation messages, which carry Redis keys, find their entry.
- * "Absent" entries carry their own, shorter deadline. Not part of the public API; thread-safe.
+ *
+ * <p>The map holds exactly the keys in Caffeine: it is written inside the per-key atomic operations
+ * that add and remove entries, and Caffeine's eviction listener (size, expiry) removes its line in
+ * the same atomic step, so it never outgrows the L1 size.
+ *
+ * <p><b>No install after an invalidation.</b> A read takes a {@link Ticket} before it asks its
+ * source (Redis or the loader); invalidations bump a sequence per stripe of Redis keys (and a
+ * resync bumps a global epoch) before they remove the entry. An install whose ticket's sequence
+ * moved is refused, inside the same atomic step, so a value read before an invalidation can never
+ * land in L1 after it. Not part of the public API; thread-safe.
  *
  * @param <K> the key type
  */
 public final class LocalLevel<K> {
 
-  /** Marks "the record does not exist" in L1 until its deadline. */
-  private record Absent(long deadlineNanos) {}
+  private static final int STRIPES = 4096;
 
-  private record Mapping<K>(K key, long createdNanos) {}
+  /** The value {@link Entry#value} holds for a record known not to exist. */
+  public static final Object ABSENT = new Object();
 
-  private static final long SWEEP_AGE_NANOS = Duration.ofSeconds(1).toNanos();
+  /**
+   * A value in L1.
+   *
+   * @param value the value or {@link #ABSENT}
+   * @param optional what a read returns (made once, so hits allocate nothing)
+   * @param redisKey its Redis key
+   * @param freshAsOf when the read of its source started (nanoTime)
+   * @param absentDeadline for {@link #ABSENT}, when it stops being served; 0 otherwise
+   */
+  public record Entry(
+      Object value, Optional<?> optional, String redisKey, long freshAsOf, long absentDeadline) {}
 
-  private final Cache<K, Object> cache;
-  private final ConcurrentHashMap<String, Mapping<K>> byRedisKey = new ConcurrentHashMap<>();
+  /**
+   * Taken before a read of the source; checked when its result is installed.
+   *
+   * @param stripe the stripe of the Redis key
+   * @param sequence the stripe's sequence then
+   * @param epoch the resync epoch then
+   * @param takenAt when it was taken (nanoTime)
+   */
+  public record Ticket(int stripe, long sequence, long epoch, long takenAt) {}
+
+  private final Cache<K, Entry> cache;
+  private final ConcurrentHashMap<String, K> byRedisKey = new ConcurrentHashMap<>();
+  private final AtomicLongArray sequences = new AtomicLongArray(STRIPES);
+  private final AtomicLong epoch = new AtomicLong();
   private final long absentNanos;
 
   /**
@@ -40,6 +75,12 @@ public final class LocalLevel<K> {
             .expireAfterWrite(ttl)
             // Maintenance on the calling thread: no hand-off to the common pool on small machines.
             .executor(Runnable::run)
+            .<K, Entry>evictionListener(
+                (key, entry, cause) -> {
+                  if (key != null && entry != null) {
+                    byRedisKey.remove(entry.redisKey(), key);
+                  }
+                })
             .build();
     this.absentNanos = Math.min(ttl.toNanos(), absentTtl.toNanos());
   }
@@ -48,73 +89,149 @@ public final class LocalLevel<K> {
    * Looks a key up.
    *
    * @param key the key
-   * @return the value, {@link #ABSENT} for a known-absent record, or null on a miss
+   * @return the entry, or null on a miss (an expired "absent" entry is removed)
    */
-  public Object get(K key) {
-    Object value = cache.getIfPresent(key);
-    if (value instanceof Absent absent) {
-      if (System.nanoTime() - absent.deadlineNanos() >= 0) {
-        cache.asMap().remove(key, absent);
-        return null;
-      }
-      return ABSENT;
+  public Entry get(K key) {
+    Entry entry = cache.getIfPresent(key);
+    if (entry != null
+        && entry.absentDeadline() != 0
+        && System.nanoTime() - entry.absentDeadline() >= 0) {
+      remove(key, entry);
+      return null;
     }
-    return value;
+    return entry;
   }
 
-  /** The value {@link #get} returns for a record known not to exist. */
-  public static final Object ABSENT = new Object();
+  /**
+   * Takes a ticket for a read of {@code redisKey}'s source that starts now.
+   *
+   * @param redisKey the Redis key
+   * @return the ticket
+   */
+  public Ticket ticket(String redisKey) {
+    int stripe = stripe(redisKey);
+    long sequence = sequences.get(stripe);
+    return new Ticket(stripe, sequence, epoch.get(), System.nanoTime());
+  }
 
   /**
-   * Stores a value, or "absent" when {@code value} is {@link #ABSENT}.
+   * Stores a value read under {@code ticket}, unless an invalidation of its stripe or a resync came
+   * in since the ticket was taken.
    *
    * @param key the key
-   * @param redisKey its Redis key, for invalidation messages
+   * @param redisKey its Redis key
    * @param value the value or {@link #ABSENT}
+   * @param ticket taken before the value was read
+   * @return true when stored
    */
-  public void put(K key, String redisKey, Object value) {
-    byRedisKey.put(redisKey, new Mapping<>(key, System.nanoTime()));
-    cache.put(key, value == ABSENT ? new Absent(System.nanoTime() + absentNanos) : value);
+  public boolean install(K key, String redisKey, Object value, Ticket ticket) {
+    Entry entry =
+        new Entry(
+            value,
+            value == ABSENT ? Optional.empty() : Optional.of(value),
+            redisKey,
+            ticket.takenAt(),
+            value == ABSENT ? nonZero(System.nanoTime() + absentNanos) : 0);
+    boolean[] stored = {false};
+    cache
+        .asMap()
+        .compute(
+            key,
+            (k, old) -> {
+              // The mapping first: an invalidation that bumps the sequence after our check below
+              // then finds the mapping and removes this entry (it waits for this step to end).
+              byRedisKey.put(redisKey, k);
+              if (!isCurrent(ticket)) {
+                if (old == null) {
+                  byRedisKey.remove(redisKey, k);
+                }
+                return old;
+              }
+              stored[0] = true;
+              return entry;
+            });
+    return stored[0];
   }
 
   /**
-   * Drops a key.
+   * Tells whether no invalidation of the ticket's stripe and no resync came in since it was taken.
+   *
+   * @param ticket the ticket
+   * @return true when a value read under it is still current
+   */
+  public boolean isCurrent(Ticket ticket) {
+    return sequences.get(ticket.stripe()) == ticket.sequence() && epoch.get() == ticket.epoch();
+  }
+
+  /**
+   * Drops a key (this node's own invalidation).
    *
    * @param key the key
+   * @param redisKey its Redis key
    */
-  public void invalidate(K key) {
-    cache.invalidate(key);
+  public void invalidate(K key, String redisKey) {
+    sequences.incrementAndGet(stripe(redisKey));
+    cache
+        .asMap()
+        .computeIfPresent(
+            key,
+            (k, old) -> {
+              byRedisKey.remove(old.redisKey(), k);
+              return null;
+            });
   }
 
   /**
-   * Drops the entry whose Redis key this is, if present.
+   * Drops the entry whose Redis key this is, if present, and refuses installs of reads that started
+   * before.
    *
    * @param redisKey the Redis key from an invalidation message
    */
   public void invalidateRedisKey(String redisKey) {
-    Mapping<K> mapping = byRedisKey.get(redisKey);
-    if (mapping != null) {
-      cache.invalidate(mapping.key());
+    sequences.incrementAndGet(stripe(redisKey));
+    K key = byRedisKey.get(redisKey);
+    if (key != null) {
+      cache
+          .asMap()
+          .computeIfPresent(
+              key,
+              (k, old) -> {
+                if (!old.redisKey().equals(redisKey)) {
+                  return old;
+                }
+                byRedisKey.remove(redisKey, k);
+                return null;
+              });
     }
   }
 
-  /** Drops everything. */
+  /** Drops everything and refuses installs of reads that started before. */
   public void invalidateAll() {
-    cache.invalidateAll();
+    epoch.incrementAndGet();
+    for (K key : new ArrayList<>(cache.asMap().keySet())) {
+      cache
+          .asMap()
+          .computeIfPresent(
+              key,
+              (k, old) -> {
+                byRedisKey.remove(old.redisKey(), k);
+                return null;
+              });
+    }
   }
 
-  /**
-   * Forgets Redis-key mappings of entries that have left the cache. Mappings younger than a second
-   * are kept, so an entry being stored right now never loses its mapping.
-   */
-  public void sweep() {
-    long now = System.nanoTime();
-    byRedisKey
-        .entrySet()
-        .removeIf(
-            e ->
-                now - e.getValue().createdNanos() > SWEEP_AGE_NANOS
-                    && !cache.asMap().containsKey(e.getValue().key()));
+  private void remove(K key, Entry expected) {
+    cache
+        .asMap()
+        .computeIfPresent(
+            key,
+            (k, old) -> {
+              if (old != expected) {
+                return old;
+              }
+              byRedisKey.remove(old.redisKey(), k);
+              return null;
+            });
   }
 
   /**
@@ -123,10 +240,18 @@ public final class LocalLevel<K> {
    * @return the keys
    */
   public List<String> redisKeys() {
-    return byRedisKey.entrySet().stream()
-        .filter(e -> cache.asMap().containsKey(e.getValue().key()))
-        .map(java.util.Map.Entry::getKey)
-        .toList();
+    List<String> keys = new ArrayList<>();
+    cache.asMap().values().forEach(entry -> keys.add(entry.redisKey()));
+    return keys;
+  }
+
+  /**
+   * Returns how many Redis keys the invalidation map holds (for tests of its bound).
+   *
+   * @return lines in the map
+   */
+  public int mappedKeys() {
+    return byRedisKey.size();
   }
 
   /**
@@ -136,5 +261,19 @@ public final class LocalLevel<K> {
    */
   public long size() {
     return cache.estimatedSize();
+  }
+
+  /** Runs Caffeine's pending maintenance (evictions), for tests. */
+  public void cleanUp() {
+    cache.cleanUp();
+  }
+
+  private static int stripe(String redisKey) {
+    int h = redisKey.hashCode();
+    return (h ^ (h >>> 16)) & (STRIPES - 1);
+  }
+
+  private static long nonZero(long nanos) {
+    return nanos == 0 ? 1 : nanos;
   }
 }

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.params.SetParams;
@@ -115,6 +117,29 @@ public final class RedisLease {
     Object result =
         run(lease.key(), () -> jedis.eval(RELEASE, List.of(lease.key()), List.of(lease.token())));
     return Long.valueOf(1).equals(result);
+  }
+
+  /**
+   * Makes a lease with a new random token that is not acquired yet, for callers that acquire it
+   * with their own {@code SET key token NX PX ttl} (in a pipeline, or with their own deadline).
+   *
+   * @param key the lease key
+   * @return the candidate lease
+   */
+  public static Lease candidate(String key) {
+    return new Lease(Objects.requireNonNull(key, "key must not be null"), newToken(), 0);
+  }
+
+  /**
+   * Queues the holder-only release of a lease in a pipeline, so it shares a round trip with the
+   * commands before it.
+   *
+   * @param pipeline the pipeline
+   * @param lease the lease
+   * @return the reply: 1 when released, 0 when it had expired or passed to someone else
+   */
+  public static Response<Object> releaseIn(AbstractPipeline pipeline, Lease lease) {
+    return pipeline.eval(RELEASE, List.of(lease.key()), List.of(lease.token()));
   }
 
   private static long checkTtl(String key, Duration ttl) {
