@@ -171,14 +171,7 @@ public final class LocalLevel<K> {
    */
   public void invalidate(K key, String redisKey) {
     sequences.incrementAndGet(stripe(redisKey));
-    cache
-        .asMap()
-        .computeIfPresent(
-            key,
-            (k, old) -> {
-              byRedisKey.remove(old.redisKey(), k);
-              return null;
-            });
+    remove(key, null);
   }
 
   /**
@@ -209,24 +202,18 @@ public final class LocalLevel<K> {
   public void invalidateAll() {
     epoch.incrementAndGet();
     for (K key : new ArrayList<>(cache.asMap().keySet())) {
-      cache
-          .asMap()
-          .computeIfPresent(
-              key,
-              (k, old) -> {
-                byRedisKey.remove(old.redisKey(), k);
-                return null;
-              });
+      remove(key, null);
     }
   }
 
+  /** Removes the entry and its mapping in one atomic step; {@code expected} null: any entry. */
   private void remove(K key, Entry expected) {
     cache
         .asMap()
         .computeIfPresent(
             key,
             (k, old) -> {
-              if (old != expected) {
+              if (expected != null && old != expected) {
                 return old;
               }
               byRedisKey.remove(old.redisKey(), k);
