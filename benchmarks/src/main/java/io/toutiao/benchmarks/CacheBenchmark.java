@@ -21,6 +21,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.params.SetParams;
 
 /**
  * The two-level cache beside its peers. {@code l1Hit}: a value in this JVM's memory, ours ({@link
@@ -172,15 +173,12 @@ public class CacheBenchmark {
     if (cached != null) {
       return mapper.readValue(cached, Profile.class);
     }
-    jedis.set(
-        "lock:" + key,
-        Long.toString(id),
-        redis.clients.jedis.params.SetParams.setParams().nx().px(5000));
+    jedis.set("lock:" + key, Long.toString(id), SetParams.setParams().nx().px(5000));
     Profile loaded = profile(id);
     jedis.set(
         key.getBytes(StandardCharsets.UTF_8),
         mapper.writeValueAsBytes(loaded),
-        redis.clients.jedis.params.SetParams.setParams().px(1_800_000));
+        SetParams.setParams().px(1_800_000));
     return loaded;
   }
 }

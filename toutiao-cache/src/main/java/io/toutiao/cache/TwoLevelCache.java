@@ -175,11 +175,16 @@ public final class TwoLevelCache<K, V> implements AutoCloseable {
   public Optional<V> get(K key) {
     Objects.requireNonNull(key, "key must not be null");
     LocalLevel.Entry entry = l1.get(key);
-    if (entry != null) {
-      if (member.trusted() || member.mayServe(entry.freshAsOf())) {
-        counters.l1Hits.increment();
-        return (Optional<V>) entry.optional();
-      }
+    if (entry != null && (member.trusted() || member.mayServe(entry.freshAsOf()))) {
+      counters.l1Hits.increment();
+      return (Optional<V>) entry.optional();
+    }
+    return miss(key, entry != null);
+  }
+
+  /** The rest of {@link #get} past L1, kept apart so the hit path stays small enough to inline. */
+  private Optional<V> miss(K key, boolean unproven) {
+    if (unproven) {
       counters.l1Unproven.increment();
     }
     String redisKey = config.redisKey(key);

@@ -73,8 +73,6 @@ public final class LocalLevel<K> {
         Caffeine.newBuilder()
             .maximumSize(maximumSize)
             .expireAfterWrite(ttl)
-            // Maintenance on the calling thread: no hand-off to the common pool on small machines.
-            .executor(Runnable::run)
             .<K, Entry>evictionListener(
                 (key, entry, cause) -> {
                   if (key != null && entry != null) {
