@@ -43,6 +43,7 @@ public final class TokenConfig {
   private final String userIdClaim;
   private final String refreshClaim;
   private final boolean requireUserId;
+  private final boolean userIdAsString;
   private final Duration accessTtl;
   private final Duration refreshTtl;
   private final Duration clockSkew;
@@ -60,6 +61,7 @@ public final class TokenConfig {
     this.userIdClaim = b.userIdClaim;
     this.refreshClaim = b.refreshClaim;
     this.requireUserId = b.requireUserId;
+    this.userIdAsString = b.userIdAsString;
     this.accessTtl = b.accessTtl;
     this.refreshTtl = b.refreshTtl;
     this.clockSkew = b.clockSkew;
@@ -121,6 +123,13 @@ public final class TokenConfig {
    */
   public boolean requireUserId() {
     return requireUserId;
+  }
+
+  /**
+   * @return whether a user id written as a decimal string is accepted (besides a JSON integer)
+   */
+  public boolean userIdAsString() {
+    return userIdAsString;
   }
 
   /**
@@ -215,6 +224,7 @@ public final class TokenConfig {
     private String userIdClaim = "user_id";
     private String refreshClaim = "refresh";
     private boolean requireUserId = true;
+    private boolean userIdAsString;
     private Duration accessTtl = DEFAULT_ACCESS_TTL;
     private Duration refreshTtl = DEFAULT_REFRESH_TTL;
     private Duration clockSkew = Duration.ofSeconds(DEFAULT_CLOCK_SKEW_SECONDS);
@@ -273,6 +283,19 @@ public final class TokenConfig {
      */
     public Builder requireUserId(boolean requireUserId) {
       this.requireUserId = requireUserId;
+      return this;
+    }
+
+    /**
+     * Also accepts a user id written as a JSON string of decimal digits (within {@code long}), for
+     * tokens of issuers that write ids as strings to keep them exact in JavaScript. Default false:
+     * only a JSON integer that is exactly a non-negative {@code long} is a user id.
+     *
+     * @param accept true to accept decimal strings too
+     * @return this builder
+     */
+    public Builder userIdAsString(boolean accept) {
+      this.userIdAsString = accept;
       return this;
     }
 

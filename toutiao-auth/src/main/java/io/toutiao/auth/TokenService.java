@@ -308,7 +308,7 @@ public final class TokenService {
       verified = parseWithCurrentRing(token);
     } else {
       verified = cached.token();
-      if (clock.instant().isAfter(verified.expiresAt().plus(config.clockSkew()))) {
+      if (!clock.instant().isBefore(verified.expiresAt().plus(config.clockSkew()))) {
         cache.invalidate(token);
         throw new TokenExpiredException(verified.expiresAt(), null);
       }
@@ -332,6 +332,7 @@ public final class TokenService {
    * made with a removed key is returned or used from the cache.
    */
   private VerifiedToken parseWithCurrentRing(String token) {
+    StrictJson.check(token, config);
     while (true) {
       Verifier used = verifier;
       VerifiedToken parsed = parse(used.parser(), token);
@@ -359,14 +360,21 @@ public final class TokenService {
       throw new ClaimMismatchException(
           "claim '" + e.getClaimName() + "' does not match the configuration", e);
     } catch (UnsupportedJwtException e) {
-      throw new TokenSignatureException(
-          "only signed tokens (JWS) are accepted: " + e.getMessage(), e);
+      // jjwt's messages may quote the header: not passed on, and no cause attached.
+      throw new TokenSignatureException("only signed tokens (JWS) are accepted");
     } catch (SecurityException e) {
-      throw new TokenSignatureException("signature verification failed: " + e.getMessage(), e);
+      throw new TokenSignatureException("signature verification failed");
     } catch (JwtException | IllegalArgumentException e) {
-      throw new MalformedTokenException("token is not a well-formed JWS: " + e.getMessage(), e);
+      throw new MalformedTokenException("token is not a well-formed JWS");
     }
-    return toVerified(jws);
+    try {
+      return toVerified(jws);
+    } catch (AuthException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      // A claim of a type the strict reading let through (it should not): still our type.
+      throw new MalformedTokenException("a claim of the token has the wrong type");
+    }
   }
 
   private VerifiedToken toVerified(Jws<Claims> jws) {
@@ -375,6 +383,10 @@ public final class TokenService {
     if (expiration == null) {
       throw new MalformedTokenException(
           "token has no exp claim; tokens without an expiry are refused");
+    }
+    // RFC 7519 4.1.4: expired on or after exp (jjwt accepts exp == now).
+    if (!clock.instant().isBefore(expiration.toInstant().plus(config.clockSkew()))) {
+      throw new TokenExpiredException(expiration.toInstant(), null);
     }
     Instant issuedAt = issuedAt(claims);
     if (issuedAt != null && issuedAt.isAfter(clock.instant().plus(config.clockSkew()))) {
@@ -414,7 +426,8 @@ public final class TokenService {
         && number.doubleValue() == number.longValue()) {
       return number.longValue();
     }
-    if (value instanceof String text && text.matches("\\d{1,18}")) {
+    if (config.userIdAsString() && value instanceof String text) {
+      // the strict reading checked it is the decimal digits of a long
       return Long.parseLong(text);
     }
     if (value == null && !config.requireUserId()) {
@@ -448,9 +461,11 @@ public final class TokenService {
       throw new TokenRevokedException(
           "the refresh-token family of token " + token.tokenId() + " was revoked");
     }
-    if (token.userId() >= 0 && token.issuedAt() != null) {
+    if (token.userId() >= 0) {
       Instant before = revocations.userRevokedBefore(token.userId()).orElse(null);
-      if (before != null && !token.issuedAt().isAfter(before)) {
+      // A token without iat counts as issued at the epoch: revoking a user's tokens covers it.
+      Instant issued = token.issuedAt() != null ? token.issuedAt() : Instant.EPOCH;
+      if (before != null && !issued.isAfter(before)) {
         throw new TokenRevokedException(
             "all tokens of user " + token.userId() + " issued up to " + before + " were revoked");
       }
@@ -553,13 +568,13 @@ public final class TokenService {
       String kid = header.getKeyId();
       SigningKey key = kid == null ? ring.active() : ring.find(kid);
       if (key == null) {
-        throw new UnknownKeyException("no key with kid '" + abbreviate(kid) + "' in the key ring");
+        throw new UnknownKeyException("no key with kid " + quote(kid) + " in the key ring");
       }
       if (!key.algorithm().jwaName().equals(header.getAlgorithm())) {
         throw new TokenSignatureException(
-            "algorithm '"
-                + abbreviate(header.getAlgorithm())
-                + "' is not allowed for key '"
+            "algorithm "
+                + quote(header.getAlgorithm())
+                + " is not allowed for key '"
                 + key.id()
                 + "', which is bound to "
                 + key.algorithm());
@@ -567,12 +582,26 @@ public final class TokenService {
       return key.verificationKey();
     }
 
-    private static String abbreviate(String text) {
+    /** Quoted, at most 32 characters, anything outside printable ASCII as a \\u escape. */
+    private static String quote(String text) {
       if (text == null) {
-        return "null";
+        return "(none)";
       }
-      String clean = text.replaceAll("[^\\x20-\\x7e]", "?");
-      return clean.length() <= 40 ? clean : clean.substring(0, 40) + "...";
+      StringBuilder out = new StringBuilder("'");
+      int shown = Math.min(text.length(), 32);
+      for (int i = 0; i < shown; i++) {
+        char c = text.charAt(i);
+        if (c >= 0x20 && c < 0x7f && c != '\'' && c != '\\') {
+          out.append(c);
+        } else {
+          out.append(String.format("\\u%04x", (int) c));
+        }
+      }
+      out.append('\'');
+      if (text.length() > shown) {
+        out.append(" (").append(text.length()).append(" characters)");
+      }
+      return out.toString();
     }
   }
 }

@@ -139,10 +139,11 @@ class TokenServiceTest {
 
     clock.set(exp);
     assertThat(tokens.verifyAccess(access).userId()).isEqualTo(1);
-    clock.set(exp.plusSeconds(30));
+    clock.set(exp.plusSeconds(30).minusMillis(1));
     assertThat(tokens.verifyAccess(access).userId()).as("inside the skew").isEqualTo(1);
-    clock.set(exp.plusSeconds(31));
+    clock.set(exp.plusSeconds(30));
     assertThatThrownBy(() -> tokens.verifyAccess(access))
+        .as("RFC 7519: expired on or after exp (plus the skew)")
         .isInstanceOf(TokenExpiredException.class)
         .satisfies(e -> assertThat(((TokenExpiredException) e).expiredAt()).isEqualTo(exp))
         .satisfies(e -> assertThat(((AuthException) e).httpStatus()).isEqualTo(401));
