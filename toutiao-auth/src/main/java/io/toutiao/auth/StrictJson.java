@@ -1,15 +1,10 @@
 package io.toutiao.auth;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.Iterator;
 
 /**
  * The strict reading of a token's header and payload, before jjwt parses them: each is exactly one
@@ -24,11 +19,8 @@ final class StrictJson {
   /** 9999-12-31T23:59:59Z: the largest NumericDate accepted. */
   private static final long MAX_SECONDS = 253_402_300_799L;
 
-  private static final JsonMapper STRICT =
-      JsonMapper.builder()
-          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-          .build();
+  private static final JsonFactory STRICT =
+      JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
   private StrictJson() {}
 
@@ -42,52 +34,34 @@ final class StrictJson {
   static void check(String token, TokenConfig config) {
     int first = token.indexOf('.');
     int second = token.indexOf('.', first + 1);
-    JsonNode header = object(token, 0, first, "header");
-    if (header.has("zip")) {
-      throw new MalformedTokenException(
-          "compressed tokens (header 'zip') are refused: inflating them costs memory an attacker"
-              + " chooses");
-    }
-    text(header, "alg", "header member");
-    text(header, "kid", "header member");
-    JsonNode payload = object(token, first + 1, second, "payload");
-    numericDate(payload, "exp", MAX_SECONDS);
-    numericDate(payload, "nbf", MAX_SECONDS);
-    numericDate(payload, "iat", MAX_SECONDS);
-    numericDate(payload, "iat_ms", MAX_SECONDS * 1000 + 999);
-    userId(payload, config);
-    JsonNode refresh = payload.get(config.refreshClaim());
-    if (refresh != null && !refresh.isBoolean()) {
-      throw new MalformedTokenException(
-          "claim '" + config.refreshClaim() + "' must be a JSON boolean");
-    }
-    for (String name : new String[] {"jti", "fam", "iss", "sub"}) {
-      text(payload, name, "claim");
-    }
-    JsonNode aud = payload.get("aud");
-    if (aud != null && !aud.isTextual() && !(aud.isArray() && allText(aud))) {
-      throw new MalformedTokenException("claim 'aud' must be a string or an array of strings");
-    }
-    JsonNode roles = payload.get("roles");
-    if (roles != null && !(roles.isArray() && allText(roles))) {
-      throw new MalformedTokenException("claim 'roles' must be an array of strings");
-    }
+    read(token, 0, first, "header", config);
+    read(token, first + 1, second, "payload", config);
   }
 
-  private static JsonNode object(String token, int from, int to, String name) {
+  private static void read(String token, int from, int to, String name, TokenConfig config) {
     byte[] bytes = Base64.getUrlDecoder().decode(token.substring(from, to));
-    try {
-      StandardCharsets.UTF_8
-          .newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes));
-    } catch (CharacterCodingException e) {
+    if (!validUtf8(bytes)) {
       throw new MalformedTokenException("the " + name + " of the token is not valid UTF-8");
     }
-    JsonNode node;
-    try {
-      node = STRICT.readTree(bytes);
+    boolean header = name.equals("header");
+    try (JsonParser parser = STRICT.createParser(bytes)) {
+      if (parser.nextToken() != JsonToken.START_OBJECT) {
+        throw new MalformedTokenException("the " + name + " of the token is not a JSON object");
+      }
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        String member = parser.currentName();
+        JsonToken value = parser.nextToken();
+        if (header) {
+          checkHeader(member, value);
+        } else {
+          checkClaim(member, value, parser, config);
+        }
+        parser.skipChildren();
+      }
+      if (parser.nextToken() != null) {
+        throw new MalformedTokenException(
+            "the " + name + " of the token has something after its JSON object");
+      }
     } catch (java.io.IOException e) {
       // Jackson's message quotes the input: not passed on.
       throw new MalformedTokenException(
@@ -96,36 +70,76 @@ final class StrictJson {
               + " of the token is not exactly one JSON object (bad JSON, a duplicate member or"
               + " something after it)");
     }
-    if (node == null || !node.isObject()) {
-      throw new MalformedTokenException("the " + name + " of the token is not a JSON object");
-    }
-    return node;
   }
 
-  private static void numericDate(JsonNode payload, String name, long max) {
-    JsonNode value = payload.get(name);
-    if (value == null) {
-      return;
+  private static void checkHeader(String member, JsonToken value) {
+    switch (member) {
+      case "zip" ->
+          throw new MalformedTokenException(
+              "compressed tokens (header 'zip') are refused: inflating them costs memory an"
+                  + " attacker chooses");
+      case "alg", "kid" -> requireText(value, "header member", member);
+      default -> {
+        // other header members are jjwt's to judge (crit, typ, ...)
+      }
     }
-    if (!value.isIntegralNumber()
-        || !value.canConvertToLong()
-        || value.longValue() < 0
-        || value.longValue() > max) {
+  }
+
+  private static void checkClaim(
+      String member, JsonToken value, JsonParser parser, TokenConfig config)
+      throws java.io.IOException {
+    switch (member) {
+      case "exp", "nbf", "iat" -> numericDate(member, value, parser, MAX_SECONDS);
+      case "iat_ms" -> numericDate(member, value, parser, MAX_SECONDS * 1000 + 999);
+      case "jti", "fam", "iss", "sub" -> requireText(value, "claim", member);
+      case "aud" -> {
+        if (value != JsonToken.VALUE_STRING
+            && !(value == JsonToken.START_ARRAY && strings(parser))) {
+          throw new MalformedTokenException("claim 'aud' must be a string or an array of strings");
+        }
+      }
+      case "roles" -> {
+        if (!(value == JsonToken.START_ARRAY && strings(parser))) {
+          throw new MalformedTokenException("claim 'roles' must be an array of strings");
+        }
+      }
+      default -> {
+        if (member.equals(config.userIdClaim())) {
+          userId(member, value, parser, config);
+        } else if (member.equals(config.refreshClaim())
+            && value != JsonToken.VALUE_TRUE
+            && value != JsonToken.VALUE_FALSE) {
+          throw new MalformedTokenException("claim '" + member + "' must be a JSON boolean");
+        }
+      }
+    }
+  }
+
+  /** A JSON integer that fits a long (no float, no string, no big integer). */
+  private static boolean isLong(JsonToken value, JsonParser parser) throws java.io.IOException {
+    if (value != JsonToken.VALUE_NUMBER_INT) {
+      return false;
+    }
+    JsonParser.NumberType type = parser.getNumberType();
+    return type == JsonParser.NumberType.INT || type == JsonParser.NumberType.LONG;
+  }
+
+  private static void numericDate(String name, JsonToken value, JsonParser parser, long max)
+      throws java.io.IOException {
+    if (!isLong(value, parser) || parser.getLongValue() < 0 || parser.getLongValue() > max) {
       throw new MalformedTokenException(
           "claim '" + name + "' must be a JSON integer between 0 and " + max);
     }
   }
 
-  private static void userId(JsonNode payload, TokenConfig config) {
-    String name = config.userIdClaim();
-    JsonNode value = payload.get(name);
-    if (value == null) {
+  private static void userId(String name, JsonToken value, JsonParser parser, TokenConfig config)
+      throws java.io.IOException {
+    if (isLong(value, parser) && parser.getLongValue() >= 0) {
       return;
     }
-    if (value.isIntegralNumber() && value.canConvertToLong() && value.longValue() >= 0) {
-      return;
-    }
-    if (config.userIdAsString() && value.isTextual() && isLong(value.textValue())) {
+    if (config.userIdAsString()
+        && value == JsonToken.VALUE_STRING
+        && isDecimalLong(parser.getText())) {
       return;
     }
     throw new MalformedTokenException(
@@ -136,7 +150,7 @@ final class StrictJson {
             + (config.userIdAsString() ? " or a string of its decimal digits" : ""));
   }
 
-  private static boolean isLong(String text) {
+  private static boolean isDecimalLong(String text) {
     if (text.isEmpty() || text.length() > 19) {
       return false;
     }
@@ -154,18 +168,64 @@ final class StrictJson {
     }
   }
 
-  private static void text(JsonNode node, String name, String what) {
-    JsonNode value = node.get(name);
-    if (value != null && !value.isTextual()) {
+  private static void requireText(JsonToken value, String what, String name) {
+    if (value != JsonToken.VALUE_STRING) {
       throw new MalformedTokenException(what + " '" + name + "' must be a JSON string");
     }
   }
 
-  private static boolean allText(JsonNode array) {
-    for (Iterator<JsonNode> it = array.elements(); it.hasNext(); ) {
-      if (!it.next().isTextual()) {
+  /** Reads an array that has just started; true when every element is a string. */
+  private static boolean strings(JsonParser parser) throws java.io.IOException {
+    JsonToken element;
+    while ((element = parser.nextToken()) != JsonToken.END_ARRAY) {
+      if (element != JsonToken.VALUE_STRING) {
         return false;
       }
+    }
+    return true;
+  }
+
+  /**
+   * Strict UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing above U+10FFFF, no cut
+   * sequences.
+   */
+  static boolean validUtf8(byte[] bytes) {
+    int i = 0;
+    while (i < bytes.length) {
+      int b = bytes[i] & 0xff;
+      if (b < 0x80) {
+        i++;
+        continue;
+      }
+      int extra;
+      int min;
+      if (b >= 0xc2 && b <= 0xdf) {
+        extra = 1;
+        min = 0x80;
+      } else if (b >= 0xe0 && b <= 0xef) {
+        extra = 2;
+        min = 0x800;
+      } else if (b >= 0xf0 && b <= 0xf4) {
+        extra = 3;
+        min = 0x10000;
+      } else {
+        return false;
+      }
+      if (i + extra >= bytes.length) {
+        return false;
+      }
+      int code = b & (0x3f >> extra);
+      for (int k = 1; k <= extra; k++) {
+        int next = bytes[i + k] & 0xff;
+        if ((next & 0xc0) != 0x80) {
+          return false;
+        }
+        code = (code << 6) | (next & 0x3f);
+      }
+      if (code < min || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) {
+        return false;
+      }
+      i += extra + 1;
     }
     return true;
   }

@@ -221,6 +221,38 @@ class StrictClaimsTest {
   }
 
   @Test
+  void theUtf8CheckAgreesWithTheJdkDecoderOnRandomAndEdgeBytes() {
+    Random random = new Random(7);
+    List<byte[]> samples = new ArrayList<>();
+    samples.add(utf8("头条 \uD83D\uDE00 é"));
+    samples.add(new byte[] {(byte) 0xC0, (byte) 0x80}); // overlong NUL
+    samples.add(new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80}); // a surrogate
+    samples.add(new byte[] {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80}); // > U+10FFFF
+    samples.add(new byte[] {(byte) 0xE4, (byte) 0xB8}); // cut short
+    for (int i = 0; i < 20_000; i++) {
+      byte[] bytes = new byte[1 + random.nextInt(6)];
+      random.nextBytes(bytes);
+      samples.add(bytes);
+    }
+    for (byte[] bytes : samples) {
+      boolean jdk;
+      try {
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+            .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+            .decode(java.nio.ByteBuffer.wrap(bytes));
+        jdk = true;
+      } catch (java.nio.charset.CharacterCodingException e) {
+        jdk = false;
+      }
+      assertThat(StrictJson.validUtf8(bytes))
+          .as(java.util.HexFormat.of().formatHex(bytes))
+          .isEqualTo(jdk);
+    }
+  }
+
+  @Test
   void compressedTokensAreRefusedBeforeAnythingIsInflated() {
     byte[] json = utf8(payloadWith("pad", "\"" + "a".repeat(200_000) + "\""));
     Deflater deflater = new Deflater();
