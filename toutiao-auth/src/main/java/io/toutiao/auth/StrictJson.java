@@ -22,6 +22,12 @@ final class StrictJson {
   private static final JsonFactory STRICT =
       JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
+  /**
+   * The last header segment that passed: tokens of one issuer share their header (alg and kid), so
+   * it is read once, not per token. Only headers that passed are stored.
+   */
+  private static volatile String lastGoodHeader = "";
+
   private StrictJson() {}
 
   /**
@@ -34,7 +40,11 @@ final class StrictJson {
   static void check(String token, TokenConfig config) {
     int first = token.indexOf('.');
     int second = token.indexOf('.', first + 1);
-    read(token, 0, first, "header", config);
+    String known = lastGoodHeader;
+    if (known.length() != first || !token.startsWith(known)) {
+      read(token, 0, first, "header", config);
+      lastGoodHeader = token.substring(0, first);
+    }
     read(token, first + 1, second, "payload", config);
   }
 
