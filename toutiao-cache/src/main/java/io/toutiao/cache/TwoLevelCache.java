@@ -114,7 +114,9 @@ public final class TwoLevelCache<K, V> implements AutoCloseable {
       bus.retainShared();
     }
     sharedReferenceTaken.remove();
-    this.l1 = new LocalLevel<>(config.l1MaximumSize(), config.l1Ttl(), config.nullTtl());
+    this.l1 =
+        new LocalLevel<>(
+            config.l1MaximumSize(), config.l1Ttl(), config.nullTtl(), config::redisKey);
     this.redis =
         new RedisLevel(
             ClientAccess.of(jedis),
@@ -203,6 +205,7 @@ public final class TwoLevelCache<K, V> implements AutoCloseable {
    * @param keys the keys
    * @return the values of the keys whose records exist, in the order of {@code keys}
    */
+  @SuppressWarnings("unchecked")
   public Map<K, V> getAll(Collection<? extends K> keys) {
     Objects.requireNonNull(keys, "keys must not be null");
     Map<K, V> found = new LinkedHashMap<>();
@@ -218,7 +221,7 @@ public final class TwoLevelCache<K, V> implements AutoCloseable {
       LocalLevel.Entry entry = l1.get(key);
       if (entry != null && (member.trusted() || member.mayServe(entry.freshAsOf()))) {
         counters.l1Hits.increment();
-        unwrap(entry.value()).ifPresent(value -> found.put(key, value));
+        ((Optional<V>) entry.optional()).ifPresent(value -> found.put(key, value));
       } else {
         counters.l1Misses.increment();
         missing.put(redisKey, key);

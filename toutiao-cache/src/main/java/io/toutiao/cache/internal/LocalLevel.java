@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.Function;
 
 /**
  * The in-JVM level: Caffeine keyed by the caller's keys (so a hit costs no key formatting), plus a
@@ -34,16 +35,14 @@ public final class LocalLevel<K> {
   public static final Object ABSENT = new Object();
 
   /**
-   * A value in L1.
+   * A value in L1, kept small: the hit path reads nothing else.
    *
-   * @param value the value or {@link #ABSENT}
-   * @param optional what a read returns (made once, so hits allocate nothing)
-   * @param redisKey its Redis key
+   * @param optional what a read returns (made once, so hits allocate nothing); empty for a record
+   *     known not to exist
    * @param freshAsOf when the read of its source started (nanoTime)
-   * @param absentDeadline for {@link #ABSENT}, when it stops being served; 0 otherwise
+   * @param absentDeadline for an absent record, when it stops being served; 0 otherwise
    */
-  public record Entry(
-      Object value, Optional<?> optional, String redisKey, long freshAsOf, long absentDeadline) {}
+  public record Entry(Optional<?> optional, long freshAsOf, long absentDeadline) {}
 
   /**
    * Taken before a read of the source; checked when its result is installed.
@@ -60,6 +59,7 @@ public final class LocalLevel<K> {
   private final AtomicLongArray sequences = new AtomicLongArray(STRIPES);
   private final AtomicLong epoch = new AtomicLong();
   private final long absentNanos;
+  private final Function<K, String> redisKeyOf;
 
   /**
    * Creates the level.
@@ -67,16 +67,19 @@ public final class LocalLevel<K> {
    * @param maximumSize capacity in entries
    * @param ttl time to live of values
    * @param absentTtl time to live of "absent" entries (capped at {@code ttl})
+   * @param redisKeyOf the Redis key of a key
    */
-  public LocalLevel(long maximumSize, Duration ttl, Duration absentTtl) {
+  public LocalLevel(
+      long maximumSize, Duration ttl, Duration absentTtl, Function<K, String> redisKeyOf) {
+    this.redisKeyOf = redisKeyOf;
     this.cache =
         Caffeine.newBuilder()
             .maximumSize(maximumSize)
             .expireAfterWrite(ttl)
             .<K, Entry>evictionListener(
                 (key, entry, cause) -> {
-                  if (key != null && entry != null) {
-                    byRedisKey.remove(entry.redisKey(), key);
+                  if (key != null) {
+                    byRedisKey.remove(redisKeyOf.apply(key), key);
                   }
                 })
             .build();
@@ -125,9 +128,7 @@ public final class LocalLevel<K> {
   public boolean install(K key, String redisKey, Object value, Ticket ticket) {
     Entry entry =
         new Entry(
-            value,
             value == ABSENT ? Optional.empty() : Optional.of(value),
-            redisKey,
             ticket.takenAt(),
             value == ABSENT ? nonZero(System.nanoTime() + absentNanos) : 0);
     boolean[] stored = {false};
@@ -187,9 +188,6 @@ public final class LocalLevel<K> {
           .computeIfPresent(
               key,
               (k, old) -> {
-                if (!old.redisKey().equals(redisKey)) {
-                  return old;
-                }
                 byRedisKey.remove(redisKey, k);
                 return null;
               });
@@ -214,7 +212,7 @@ public final class LocalLevel<K> {
               if (expected != null && old != expected) {
                 return old;
               }
-              byRedisKey.remove(old.redisKey(), k);
+              byRedisKey.remove(redisKeyOf.apply(k), k);
               return null;
             });
   }
@@ -226,7 +224,7 @@ public final class LocalLevel<K> {
    */
   public List<String> redisKeys() {
     List<String> keys = new ArrayList<>();
-    cache.asMap().values().forEach(entry -> keys.add(entry.redisKey()));
+    cache.asMap().keySet().forEach(key -> keys.add(redisKeyOf.apply(key)));
     return keys;
   }
 
