@@ -100,7 +100,11 @@ final class Api {
               config.jetty.multipartConfig.maxFileSize(MAX_IMAGE_BYTES + 1024L, SizeUnit.BYTES);
               config.jetty.multipartConfig.maxTotalRequestSize(24, SizeUnit.MB);
               config.jsonMapper(new JavalinJackson(api.json, false));
+              // Errors Jetty answers before any handler (414, 431, bad requests) in the envelope
+              // too.
+              config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrors()));
             });
+    http.before(Api::checkBodySize);
     http.post("/v1_0/sms/codes/{mobile}", api::sendCode);
     http.post("/v1_0/authorizations", api::login);
     http.put("/v1_0/authorizations", api::refresh);
@@ -120,6 +124,9 @@ final class Api {
     http.get("/v1_0/admin/stats", api::stats);
     http.get("/files/<key>", api::file);
     http.exception(Exception.class, api::failure);
+    http.exception(
+        io.javalin.http.HttpResponseException.class,
+        (e, ctx) -> ctx.status(e.getStatus()).json(envelope(statusMessage(e.getStatus()), null)));
     http.error(
         404,
         ctx -> {
@@ -133,6 +140,70 @@ final class Api {
   }
 
   // ---- answers and errors ----
+
+  /** Body limits per endpoint, checked from Content-Length before anything is read. */
+  private static final long SMALL_BODY = 4 * 1024;
+
+  private static final long JSON_BODY = 64 * 1024;
+  private static final long UPLOAD_BODY = 4L * MAX_IMAGE_BYTES + 64 * 1024;
+
+  static long bodyLimit(String path) {
+    if (path.startsWith("/v1_0/sms/") || path.equals("/v1_0/authorizations")) {
+      return SMALL_BODY;
+    }
+    if (path.equals("/v1_0/user/photo")) {
+      return UPLOAD_BODY;
+    }
+    return JSON_BODY;
+  }
+
+  private static void checkBodySize(Context ctx) {
+    long limit = bodyLimit(ctx.path());
+    long length = ctx.req().getContentLengthLong();
+    if (length > limit) {
+      throw new ApiError(413, "Request body too large: at most " + limit + " bytes here.");
+    }
+  }
+
+  static String statusMessage(int status) {
+    return switch (status) {
+      case 400 -> "Bad request.";
+      case 404 -> "Not found.";
+      case 405 -> "Method not allowed.";
+      case 413 -> "Request body too large.";
+      case 414 -> "URI too long.";
+      case 431 -> "Request headers too large.";
+      default -> status >= 500 ? "Internal error." : "Bad request.";
+    };
+  }
+
+  /** Jetty's own error answers as {@code {"message": ...}}. */
+  static final class JsonErrors extends org.eclipse.jetty.server.handler.ErrorHandler {
+    private static byte[] body(int status) {
+      return ("{\"message\":\"" + statusMessage(status) + "\"}")
+          .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public java.nio.ByteBuffer badMessageError(
+        int status, String reason, org.eclipse.jetty.http.HttpFields.Mutable fields) {
+      fields.put(org.eclipse.jetty.http.HttpHeader.CONTENT_TYPE, "application/json;charset=utf-8");
+      return java.nio.ByteBuffer.wrap(body(status));
+    }
+
+    @Override
+    protected void generateAcceptableResponse(
+        org.eclipse.jetty.server.Request baseRequest,
+        jakarta.servlet.http.HttpServletRequest request,
+        jakarta.servlet.http.HttpServletResponse response,
+        int code,
+        String message)
+        throws IOException {
+      baseRequest.setHandled(true);
+      response.setContentType("application/json;charset=utf-8");
+      response.getOutputStream().write(body(code));
+    }
+  }
 
   static Map<String, Object> envelope(String message, Object data) {
     Map<String, Object> body = new LinkedHashMap<>();
@@ -525,6 +596,9 @@ final class Api {
     String q = Optional.ofNullable(ctx.queryParam("q")).orElse("");
     int page = intParam(ctx, "page", 1);
     int perPage = intParam(ctx, "per_page", 10);
+    if (page >= 1 && perPage >= 1 && (long) page * perPage > 10_000) {
+      throw new ApiError(400, "page is too deep: results stop at 10000; refine the query instead.");
+    }
     ArticleSearch.Page result = app.search.search(q, page, perPage);
     List<Long> ids = result.results().stream().map(h -> Long.parseLong(h.articleId())).toList();
     Map<Long, Database.Article> found = app.articles.getAll(ids);
@@ -632,23 +706,32 @@ final class Api {
     return value.asText();
   }
 
+  /** A positive integer that fits a long, as a JSON number or a string of digits; nothing else. */
   private static long idField(JsonNode body, String field) {
     JsonNode value = body.get(field);
-    if (value != null && value.isIntegralNumber()) {
-      return value.asLong();
+    if (value == null || value.isNull()) {
+      throw new ApiError(400, "Missing " + field + ".");
     }
-    if (value != null && value.isTextual()) {
+    if (value.isIntegralNumber() && value.canConvertToLong() && value.longValue() > 0) {
+      return value.longValue();
+    }
+    if (value.isTextual()) {
       return parseId(field, value.asText());
     }
-    throw new ApiError(400, "Missing " + field + ".");
+    throw new ApiError(400, field + " must be a positive id.");
   }
 
   private static long idParam(Context ctx, String name) {
     return parseId(name, ctx.pathParam(name));
   }
 
+  private static final Pattern DIGITS = Pattern.compile("[0-9]{1,19}");
+
   private static long parseId(String name, String value) {
     try {
+      if (!DIGITS.matcher(value).matches()) {
+        throw new NumberFormatException();
+      }
       long id = Long.parseLong(value);
       if (id <= 0) {
         throw new NumberFormatException();

@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -425,5 +426,54 @@ class MiniToutiaoIT {
     Duration back = MiniToutiao.WORKER_LEASE_TTL.plusSeconds(10);
     await(201, back, () -> api.post("/v1_0/authorizations", login, null));
     await(201, back, () -> api.post("/v1_0/articles", article, token));
+  }
+
+  @Test
+  @Order(12)
+  void oversizedAndMalformedInputAndOverflowingIdsGetJsonErrorsWithTheRightStatus()
+      throws Exception {
+    String token = tour.accessToken();
+    for (Object target :
+        List.of(new java.math.BigInteger("18446744073709551717"), -5, 0, 1.5, true, "1.5", "+7")) {
+      HttpApi.Response like = api.post("/v1_0/article/likings", Map.of("target", target), token);
+      assertThat(like.status()).as("target " + target).isEqualTo(400);
+      assertThat(like.message()).isEqualTo("target must be a positive id.");
+    }
+    assertThat(api.get("/v1_0/search?q=" + q("新闻") + "&page=1001&per_page=10", null).message())
+        .contains("too deep");
+
+    java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+    java.net.http.HttpResponse<String> bigLogin =
+        client.send(
+            java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(app.baseUrl() + "/v1_0/authorizations"))
+                .header("Content-Type", "application/json")
+                .POST(
+                    java.net.http.HttpRequest.BodyPublishers.ofString(
+                        "{\"mobile\":\"" + "1".repeat(100_000) + "\"}"))
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(bigLogin.statusCode()).isEqualTo(413);
+    assertThat(bigLogin.body()).startsWith("{\"message\":").contains("at most 4096 bytes");
+
+    java.net.http.HttpResponse<String> longUri =
+        client.send(
+            java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(app.baseUrl() + "/v1_0/search?q=" + "a".repeat(100_000)))
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(longUri.statusCode()).isEqualTo(414);
+    assertThat(longUri.body()).isEqualTo("{\"message\":\"URI too long.\"}");
+    assertThat(longUri.headers().firstValue("Content-Type").orElse("")).contains("json");
+
+    java.net.http.HttpResponse<String> bigHeaders =
+        client.send(
+            java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(app.baseUrl() + "/v1_0/search?q=a"))
+                .header("X-Padding", "p".repeat(40_000))
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(bigHeaders.statusCode()).isEqualTo(431);
+    assertThat(bigHeaders.body()).isEqualTo("{\"message\":\"Request headers too large.\"}");
   }
 }
