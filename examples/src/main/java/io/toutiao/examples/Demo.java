@@ -70,6 +70,7 @@ public final class Demo {
                   app.close();
                   stopped.countDown();
                 }));
+    java.nio.file.Path avatar = sampleImage();
     System.out.println("== Tour complete. Serving on " + app.baseUrl() + " until Ctrl+C. Try:");
     System.out.println("   curl -X POST " + app.baseUrl() + "/v1_0/sms/codes/13800000002");
     System.out.println("   (the code appears in this console)");
@@ -79,6 +80,34 @@ public final class Demo {
             + "/v1_0/authorizations");
     System.out.println(
         "   curl '" + app.baseUrl() + "/v1_0/search?q=%E4%BA%BA%E5%B7%A5%E6%99%BA%E8%83%BD'");
+    if (avatar != null) {
+      System.out.println(
+          "   curl -X PATCH -H \"Authorization: Bearer $TOKEN\" -F photo=@"
+              + avatar
+              + " "
+              + app.baseUrl()
+              + "/v1_0/user/photo");
+    }
     stopped.await();
+  }
+
+  /**
+   * Writes a sample PNG for the curl upload: {@code target/avatar.png} under the working directory
+   * when there is a {@code target} folder (the README's command runs in {@code examples/}), else a
+   * temporary file.
+   */
+  private static java.nio.file.Path sampleImage() {
+    try {
+      java.nio.file.Path target = java.nio.file.Path.of("target");
+      java.nio.file.Path file =
+          java.nio.file.Files.isDirectory(target)
+              ? target.resolve("avatar.png")
+              : java.nio.file.Files.createTempFile("toutiao-avatar-", ".png");
+      java.nio.file.Files.write(file, io.toutiao.examples.backend.Tour.png(320, 240));
+      return file.toAbsolutePath();
+    } catch (java.io.IOException | RuntimeException e) {
+      System.out.println("   (no sample image could be written: " + e.getMessage() + ")");
+      return null;
+    }
   }
 }

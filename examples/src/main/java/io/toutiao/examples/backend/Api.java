@@ -64,7 +64,11 @@ final class Api {
           + "local sep = string.find(v, '|', 1, true)\n"
           + "local code = string.sub(v, 1, sep - 1)\n"
           + "local tries = tonumber(string.sub(v, sep + 1)) + 1\n"
-          + "if code == ARGV[1] then redis.call('DEL', KEYS[1]) return 1 end\n"
+          + "if code == ARGV[1] then\n"
+          + "  local left = redis.call('PTTL', KEYS[1])\n"
+          + "  redis.call('DEL', KEYS[1])\n"
+          + "  return {1, left}\n"
+          + "end\n"
           + "if tries >= 5 then redis.call('DEL', KEYS[1]) else\n"
           + "  local ttl = redis.call('PTTL', KEYS[1])\n"
           + "  if ttl > 0 then redis.call('SET', KEYS[1], code .. '|' .. tries, 'PX', ttl) end\n"
@@ -309,15 +313,20 @@ final class Api {
     if (!MOBILE.matcher(mobile).matches()) {
       throw new ApiError(400, "Invalid mobile.");
     }
+    // The per-mobile lock first: a refused attempt must not use up the sender's hourly quota.
+    String lockKey = "app:sms:lock:" + mobile;
+    if (app.redis.set(lockKey, "1", SetParams.setParams().nx().ex(60)) == null) {
+      throw new ApiError(429, "Too many requests.");
+    }
     String ipKey = "app:sms:ip:" + ctx.ip();
     long sentFromIp = app.redis.incr(ipKey);
     if (sentFromIp == 1) {
       app.redis.expire(ipKey, 3600);
     }
     if (sentFromIp > SMS_PER_IP_PER_HOUR) {
-      throw new ApiError(429, "Too many requests.");
-    }
-    if (app.redis.set("app:sms:lock:" + mobile, "1", SetParams.setParams().nx().ex(60)) == null) {
+      // refused: neither the quota nor the mobile's minute is spent
+      app.redis.decr(ipKey);
+      app.redis.del(lockKey);
       throw new ApiError(429, "Too many requests.");
     }
     String code = String.format(Locale.ROOT, "%06d", random.nextInt(1_000_000));
@@ -337,17 +346,33 @@ final class Api {
     // A new user's id is taken before the code is used, so an id outage (503) leaves the code
     // valid.
     long newId = existing.isPresent() ? 0 : app.ids.nextId();
-    Object checked = app.redis.eval(CHECK_CODE, List.of("app:code:" + mobile), List.of(code));
-    if (!Long.valueOf(1).equals(checked)) {
+    String codeKey = "app:code:" + mobile;
+    Object checked = app.redis.eval(CHECK_CODE, List.of(codeKey), List.of(code));
+    if (!(checked instanceof List<?> used) || !Long.valueOf(1).equals(used.get(0))) {
       throw new ApiError(400, "Mobile or code does not exist.");
     }
-    long userId =
-        existing.orElseGet(
-            () ->
-                app.db.register(newId, mobile)
-                    ? newId
-                    : app.db.userIdByMobile(mobile).orElseThrow());
-    Database.User user = app.user(userId).orElseThrow(() -> new ApiError(500, "Internal error."));
+    long userId;
+    Database.User user;
+    try {
+      userId =
+          existing.orElseGet(
+              () ->
+                  app.db.register(newId, mobile)
+                      ? newId
+                      : app.db.userIdByMobile(mobile).orElseThrow());
+      user = app.user(userId).orElseThrow(() -> new ApiError(500, "Internal error."));
+    } catch (RuntimeException e) {
+      // The login did not happen: give the code back for the rest of its life.
+      long left = used.get(1) instanceof Long millis ? millis : 0;
+      if (left > 0) {
+        try {
+          app.redis.set(codeKey, code + "|0", SetParams.setParams().nx().px(left));
+        } catch (RuntimeException restore) {
+          e.addSuppressed(restore);
+        }
+      }
+      throw e;
+    }
     if (user.status() != 1) {
       throw new ApiError(403, "User denied.");
     }

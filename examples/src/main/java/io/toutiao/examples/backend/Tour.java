@@ -326,8 +326,14 @@ public final class Tour {
     out.println("== " + title);
   }
 
-  /** A real PNG image. */
-  static byte[] png(int width, int height) {
+  /**
+   * Makes a real PNG image.
+   *
+   * @param width width in pixels
+   * @param height height in pixels
+   * @return the PNG bytes
+   */
+  public static byte[] png(int width, int height) {
     BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
     for (int x = 0; x < width; x++) {
       for (int y = 0; y < height; y++) {

@@ -476,4 +476,21 @@ class MiniToutiaoIT {
     assertThat(bigHeaders.statusCode()).isEqualTo(431);
     assertThat(bigHeaders.body()).isEqualTo("{\"message\":\"Request headers too large.\"}");
   }
+
+  @Test
+  @Order(13)
+  void refusedSmsRequestsDoNotUseUpTheSendersQuota(RedisServer redis) {
+    String ipKey = "app:sms:ip:127.0.0.1";
+    Object before = redis.command("GET", ipKey);
+    long start = before == null ? 0 : Long.parseLong(before.toString());
+    assertThat(api.post("/v1_0/sms/codes/13900000013", null, null).status()).isEqualTo(200);
+    for (int i = 0; i < 5; i++) {
+      assertThat(api.post("/v1_0/sms/codes/13900000013", null, null).status())
+          .as("the same mobile within its minute")
+          .isEqualTo(429);
+    }
+    assertThat(redis.command("GET", ipKey))
+        .as("only the code sent counts")
+        .isEqualTo(Long.toString(start + 1));
+  }
 }
