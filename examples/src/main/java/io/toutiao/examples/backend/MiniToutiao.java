@@ -236,10 +236,14 @@ public final class MiniToutiao implements AutoCloseable {
 
     // files
     if (config.qiniu() == null) {
-      filesDir =
-          config.filesDir() != null
-              ? Files.createDirectories(config.filesDir())
-              : Files.createTempDirectory("toutiao-files");
+      if (config.filesDir() != null) {
+        filesDir = Files.createDirectories(config.filesDir());
+      } else {
+        filesDir = Files.createTempDirectory("toutiao-files");
+        Path temporary = filesDir;
+        // closed last: the temporary folder goes with the backend
+        closeables.add(() -> deleteTree(temporary));
+      }
       storage = new LocalObjectStorage(filesDir, "http://127.0.0.1:" + port + "/files");
       choices.add("Storage: local folder " + filesDir + " served at /files/");
     } else {
@@ -382,6 +386,26 @@ public final class MiniToutiao implements AutoCloseable {
     return users.get(id);
   }
 
+  /**
+   * Deletes a folder and everything in it.
+   *
+   * @param root the folder
+   * @throws IOException when something cannot be deleted
+   */
+  static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (java.util.stream.Stream<Path> paths = Files.walk(root)) {
+      for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(path);
+      }
+    }
+  }
+
+  /**
+   * Stops the HTTP server and every service the backend started, and removes its temporary folder.
+   */
   @Override
   public void close() {
     if (http != null) {
