@@ -59,6 +59,11 @@ public final class InvalidationBus implements AutoCloseable {
 
   private final Supplier<Connection> connections;
   private final Supplier<Connection> publisherConnections;
+
+  /** Where new connections go now (the current Sentinel master's pool); null when fixed. */
+  private final Supplier<Object> endpoint;
+
+  private volatile Object subscribedEndpoint;
   private final String description;
   private final String heartbeatChannel;
   private final UnifiedJedis sharedKey;
@@ -84,17 +89,15 @@ public final class InvalidationBus implements AutoCloseable {
   private volatile long lastPublishedAt;
   private volatile boolean publishPending;
 
-  private InvalidationBus(Supplier<Connection> connections, String description, UnifiedJedis key) {
-    this(connections, connections, description, key);
-  }
-
   private InvalidationBus(
       Supplier<Connection> connections,
       Supplier<Connection> publisherConnections,
+      Supplier<Object> endpoint,
       String description,
       UnifiedJedis key) {
     this.connections = connections;
     this.publisherConnections = publisherConnections;
+    this.endpoint = endpoint;
     this.description = description;
     this.sharedKey = key;
     this.heartbeatChannel = "toutiao:cache:heartbeat:" + UUID.randomUUID();
@@ -117,14 +120,13 @@ public final class InvalidationBus implements AutoCloseable {
   public static InvalidationBus connectingTo(HostAndPort address, JedisClientConfig config) {
     Objects.requireNonNull(address, "address must not be null");
     Objects.requireNonNull(config, "config must not be null");
-    return new InvalidationBus(
+    Supplier<Connection> connections =
         () -> {
           Connection connection = new Connection(address, config);
           connection.connect();
           return connection;
-        },
-        address.toString(),
-        null);
+        };
+    return new InvalidationBus(connections, connections, null, address.toString(), null);
   }
 
   /**
@@ -133,7 +135,7 @@ public final class InvalidationBus implements AutoCloseable {
    */
   static InvalidationBus create(
       Supplier<Connection> subscriber, Supplier<Connection> publisher, String description) {
-    return new InvalidationBus(subscriber, publisher, description, null);
+    return new InvalidationBus(subscriber, publisher, null, description, null);
   }
 
   /** Returns the bus of a client, starting it on first use; each call needs one release. */
@@ -142,7 +144,10 @@ public final class InvalidationBus implements AutoCloseable {
       InvalidationBus bus = SHARED.get(jedis);
       if (bus == null) {
         ClientAccess access = ClientAccess.of(jedis);
-        bus = new InvalidationBus(access::newConnection, "shared", jedis);
+        Supplier<Object> endpoint = access.routed() ? null : access::endpointPool;
+        bus =
+            new InvalidationBus(
+                access::newConnection, access::newConnection, endpoint, "shared", jedis);
         SHARED.put(jedis, bus);
       }
       bus.references++;
@@ -400,7 +405,9 @@ public final class InvalidationBus implements AutoCloseable {
       Connection connection = null;
       BusPubSub pubSub = new BusPubSub();
       try {
+        Object target = endpoint == null ? null : endpoint.get();
         connection = connections.get();
+        subscribedEndpoint = target;
         subscriberConnection = connection;
         String[] channels;
         synchronized (lock) {
@@ -446,15 +453,23 @@ public final class InvalidationBus implements AutoCloseable {
 
   private void heartbeatLoop() {
     Connection publisher = null;
+    Object publisherEndpoint = null;
     while (!closed) {
       long bound = minBoundNanos();
       if (!members.isEmpty() || !isShared()) {
         try {
+          Object target = endpoint == null ? null : endpoint.get();
+          if (publisher != null && target != publisherEndpoint) {
+            // the endpoint moved (Sentinel failover): publish where the caches write
+            closeQuietly(publisher);
+            publisher = null;
+          }
           if (publisher == null || publisher.isBroken()) {
             if (publisher != null) {
               closeQuietly(publisher);
             }
             publisher = publisherConnections.get();
+            publisherEndpoint = target;
             publisher.setSoTimeout((int) Math.max(50, Math.min(1000, bound / 2_000_000)));
           }
           long sentAt = System.nanoTime();
@@ -500,6 +515,17 @@ public final class InvalidationBus implements AutoCloseable {
       }
       long grace = Math.max(TimeUnit.MILLISECONDS.toNanos(250), bound / 2);
       Connection connection = subscriberConnection;
+      if (connection != null && endpoint != null && endpoint.get() != subscribedEndpoint) {
+        // A Sentinel failover replaced the master: subscribe where invalidations are published.
+        LOG.info("invalidation bus ({}): the Redis master changed; subscribing again", description);
+        subscriberConnection = null;
+        try {
+          connection.forceDisconnect();
+        } catch (java.io.IOException | RuntimeException e) {
+          LOG.debug("invalidation bus ({}): closing the old connection failed", description, e);
+        }
+        connection = null;
+      }
       if (connection != null && publishPending && now - lastPublishedAt > grace) {
         publishPending = false;
         silentRestarts.incrementAndGet();

@@ -357,7 +357,15 @@ public final class RedisLevel {
   private static void giveBack(Pool<Connection> pool, Borrowed borrowed) {
     Connection connection = borrowed.connection();
     if (connection.isBroken()) {
-      MAINTENANCE.execute(() -> pool.returnBrokenResource(connection));
+      MAINTENANCE.execute(
+          () -> {
+            try {
+              pool.returnBrokenResource(connection);
+            } catch (RuntimeException e) {
+              // the pool could not make a replacement (Redis hangs): it tries again on demand
+              LOG.debug("broken Redis connection handed back; no replacement yet", e);
+            }
+          });
       return;
     }
     try {
