@@ -84,18 +84,11 @@ public final class TwoLevelCache<K, V> implements AutoCloseable {
    *     the caller
    */
   public TwoLevelCache(CacheConfig<K, V> config, UnifiedJedis jedis) {
-    this(config, jedis, acquired(jedis));
-  }
-
-  /** Set while the shared constructor hands over a reference it already took. */
-  private static final ThreadLocal<Boolean> sharedReferenceTaken =
-      ThreadLocal.withInitial(() -> false);
-
-  private static InvalidationBus acquired(UnifiedJedis jedis) {
-    InvalidationBus bus =
-        InvalidationBus.acquireShared(Objects.requireNonNull(jedis, "jedis must not be null"));
-    sharedReferenceTaken.set(true);
-    return bus;
+    this(
+        config,
+        jedis,
+        InvalidationBus.acquireShared(Objects.requireNonNull(jedis, "jedis must not be null")),
+        true);
   }
 
   /**
@@ -107,13 +100,21 @@ public final class TwoLevelCache<K, V> implements AutoCloseable {
    * @param bus the invalidation bus
    */
   public TwoLevelCache(CacheConfig<K, V> config, UnifiedJedis jedis, InvalidationBus bus) {
+    this(config, jedis, bus, false);
+  }
+
+  /**
+   * @param referenceTaken whether the caller already took this cache's reference of a shared bus
+   *     (released in {@link #close()})
+   */
+  private TwoLevelCache(
+      CacheConfig<K, V> config, UnifiedJedis jedis, InvalidationBus bus, boolean referenceTaken) {
     this.config = Objects.requireNonNull(config, "config must not be null");
     Objects.requireNonNull(jedis, "jedis must not be null");
     this.bus = Objects.requireNonNull(bus, "bus must not be null");
-    if (bus.isShared() && !sharedReferenceTaken.get()) {
+    if (bus.isShared() && !referenceTaken) {
       bus.retainShared();
     }
-    sharedReferenceTaken.remove();
     this.l1 =
         new LocalLevel<>(
             config.l1MaximumSize(), config.l1Ttl(), config.nullTtl(), config::redisKey);

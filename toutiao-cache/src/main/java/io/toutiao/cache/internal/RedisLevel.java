@@ -376,11 +376,8 @@ public final class RedisLevel {
     }
   }
 
-  /**
-   * Records a step outcome the level did not run itself (e.g. a lease taken through another
-   * helper).
-   */
-  public void succeeded() {
+  /** Records a step that succeeded: failures in a row start again, an open circuit closes. */
+  private void succeeded() {
     if (consecutiveFailures.get() != 0) {
       consecutiveFailures.set(0);
       lastFailureTimedOut = false;
@@ -392,12 +389,8 @@ public final class RedisLevel {
     }
   }
 
-  /**
-   * Records a failed step.
-   *
-   * @param e the failure
-   */
-  public void failed(JedisException e) {
+  /** Records a failed step; enough in a row (or one while open) open the circuit. */
+  private void failed(JedisException e) {
     errors.increment();
     lastFailureTimedOut = isTimeout(e);
     if (consecutiveFailures.incrementAndGet() >= threshold || open) {
