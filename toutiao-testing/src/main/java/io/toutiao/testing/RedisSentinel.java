@@ -8,7 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -37,7 +39,7 @@ public final class RedisSentinel implements AutoCloseable {
 
   private static final int SENTINELS = 3;
   private static final int QUORUM = 2;
-  private static final Duration FORMATION_TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration FORMATION_TIMEOUT = Duration.ofSeconds(60);
 
   private final String masterName;
   private final List<RedisServer> dataNodes;
@@ -187,7 +189,7 @@ public final class RedisSentinel implements AutoCloseable {
    * its replica.
    *
    * @return the new master
-   * @throws TestServiceException when the failover does not complete within 30 s
+   * @throws TestServiceException when the failover does not complete within 60 s
    */
   public RedisServer failover() {
     RedisServer old = master();
@@ -196,10 +198,32 @@ public final class RedisSentinel implements AutoCloseable {
             .filter(RedisServer::isRunning)
             .findFirst()
             .orElseThrow(() -> new TestServiceException("no sentinel of " + this + " is running"));
-    sentinel.command("SENTINEL", "FAILOVER", masterName);
+    requestFailover(sentinel);
     RedisServer promoted = awaitNewMaster(old, FORMATION_TIMEOUT);
     awaitHealthy(FORMATION_TIMEOUT);
     return promoted;
+  }
+
+  /**
+   * Sends {@code SENTINEL FAILOVER}, retrying while the sentinel refuses for a passing reason (it
+   * has not yet re-read a replica's state: {@code NOGOODSLAVE}, or a failover is still running:
+   * {@code INPROG}).
+   */
+  private void requestFailover(RedisServer sentinel) {
+    long deadline = System.nanoTime() + FORMATION_TIMEOUT.toNanos();
+    while (true) {
+      try {
+        sentinel.command("SENTINEL", "FAILOVER", masterName);
+        return;
+      } catch (TestServiceException e) {
+        String message = String.valueOf(e.getMessage());
+        boolean passing = message.contains("NOGOODSLAVE") || message.contains("INPROG");
+        if (!passing || System.nanoTime() > deadline) {
+          throw e;
+        }
+        RedisServer.sleep(200);
+      }
+    }
   }
 
   /**
@@ -239,7 +263,9 @@ public final class RedisSentinel implements AutoCloseable {
 
   /**
    * Waits until every sentinel agrees on the master, knows {@code dataNodes - 1} replicas and the
-   * other sentinels, and every replica's link to the master is up.
+   * other sentinels, every replica's link to the master is up with no sync in progress, and every
+   * sentinel's own view of every replica (which it refreshes only every few seconds) says so too,
+   * so that a failover requested next finds a replica it may promote.
    *
    * @param timeout how long to wait
    * @throws TestServiceException naming what was missing when not healthy in time
@@ -268,7 +294,13 @@ public final class RedisSentinel implements AutoCloseable {
       return agreed + " is not a master";
     }
     for (RedisServer node : dataNodes) {
-      if (node != master && !info(node, "replication").contains("master_link_status:up")) {
+      if (node == master) {
+        continue;
+      }
+      String replication = info(node, "replication");
+      if (!replication.contains("master_link_status:up")
+          || !replication.contains("master_sync_in_progress:0")
+          || !replication.contains("master_port:" + master.port() + "\r\n")) {
         return "replica " + node.hostAndPort() + " is not in sync with " + agreed;
       }
     }
@@ -277,6 +309,45 @@ public final class RedisSentinel implements AutoCloseable {
       String expected = "slaves=" + (dataNodes.size() - 1) + ",sentinels=" + sentinels.size();
       if (!state.contains(expected)) {
         return "sentinel " + sentinel.hostAndPort() + " reports " + state.trim();
+      }
+      String view = replicaView(sentinel, master);
+      if (view != null) {
+        return "sentinel " + sentinel.hostAndPort() + " sees " + view;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * What keeps {@code sentinel} from promoting a replica of {@code master}, or null when it sees
+   * every replica connected, following that master, with the link up.
+   */
+  private String replicaView(RedisServer sentinel, RedisServer master) {
+    Object reply;
+    try {
+      reply = sentinel.command("SENTINEL", "REPLICAS", masterName);
+    } catch (TestServiceException e) {
+      return "no replica list (" + e.getMessage() + ")";
+    }
+    if (!(reply instanceof List<?> replicas) || replicas.size() != dataNodes.size() - 1) {
+      return "replicas " + reply;
+    }
+    for (Object entry : replicas) {
+      if (!(entry instanceof List<?> fields)) {
+        return "replica entry " + entry;
+      }
+      Map<String, String> state = new HashMap<>();
+      for (int i = 0; i + 1 < fields.size(); i += 2) {
+        state.put(String.valueOf(fields.get(i)), String.valueOf(fields.get(i + 1)));
+      }
+      boolean good =
+          "slave".equals(state.get("flags"))
+              && "slave".equals(state.get("role-reported"))
+              && "ok".equals(state.get("master-link-status"))
+              && "0".equals(state.get("master-link-down-time"))
+              && Integer.toString(master.port()).equals(state.get("master-port"));
+      if (!good) {
+        return "replica " + state.get("name") + " as " + state;
       }
     }
     return null;

@@ -57,7 +57,7 @@ class RedisSentinelIT {
       RedisServer oldMaster = sentinel.master();
       RedisServer replica = sentinel.replicas().get(0);
       jedis.set("before-failover", "kept");
-      oldMaster.command("WAIT", "1", "5000");
+      assertThat(oldMaster.command("WAIT", "1", "5000")).isEqualTo(1L);
 
       RedisServer newMaster = sentinel.failover();
 
@@ -75,7 +75,7 @@ class RedisSentinelIT {
     try (RedisSentinelClient jedis = connect(sentinel)) {
       RedisServer oldMaster = sentinel.master();
       jedis.set("before-kill", "kept");
-      oldMaster.command("WAIT", "1", "5000");
+      assertThat(oldMaster.command("WAIT", "1", "5000")).isEqualTo(1L);
 
       oldMaster.kill();
       RedisServer newMaster = sentinel.awaitNewMaster(oldMaster, Duration.ofSeconds(30));
