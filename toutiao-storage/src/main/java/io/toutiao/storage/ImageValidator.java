@@ -3,7 +3,7 @@ package io.toutiao.storage;
 import io.toutiao.storage.InvalidImageException.Reason;
 import io.toutiao.storage.internal.Digests;
 import io.toutiao.storage.internal.ImageDecoding;
-import io.toutiao.storage.internal.ImageHeaders;
+import io.toutiao.storage.internal.ImageScan;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -15,11 +15,13 @@ import java.util.Set;
 
 /**
  * Accepts real images and refuses everything else by content, cheaply: the format comes from the
- * bytes (never the file name or the client's content type) and the dimensions from the header, so
- * an image bomb (a tiny PNG declaring 20000x20000) is refused in microseconds with no large
- * allocation. An optional deep check then decodes the pixels (bounded by the pixel limit already
- * checked) to catch truncated and corrupt files and refuses script or markup behind an image
- * header; {@link #sanitize(byte[])} re-encodes to strip metadata such as EXIF GPS.
+ * bytes (never the file name or the client's content type) and the canvas and every frame from the
+ * structure, so an image bomb (a tiny PNG declaring 20000x20000, a 1x1 GIF around a 20000x20000
+ * frame, ten thousand frames) is refused in microseconds with no large allocation. An optional deep
+ * check then checks the whole structure (PNG CRCs, end markers, nothing unknown after the end),
+ * looks for script, markup and polyglot structures in metadata and trailing data, and decodes the
+ * pixels within a shared {@link DecodeBudget}; {@link #sanitize(byte[])} re-encodes to strip
+ * metadata such as EXIF GPS.
  *
  * <pre>{@code
  * ImageValidator validator = ImageValidator.builder().maxBytes(5 * 1024 * 1024).deepCheck(true).build();
@@ -28,7 +30,9 @@ import java.util.Set;
  *
  * <p>Defaults: JPEG, PNG, GIF, WebP and BMP allowed (HEIC and AVIF are recognised but refused as
  * unsupported); at most {@value #DEFAULT_MAX_BYTES} bytes, {@value #DEFAULT_MAX_SIDE} pixels a
- * side, {@value #DEFAULT_MAX_PIXELS} pixels in all; deep check off. Immutable and thread-safe.
+ * side, {@value #DEFAULT_MAX_PIXELS} pixels a frame, {@value #DEFAULT_MAX_TOTAL_PIXELS} pixels for
+ * all frames together; deep check off; appended media (motion photos) allowed; the {@linkplain
+ * DecodeBudget#shared() shared} decode budget. Immutable and thread-safe.
  */
 public final class ImageValidator {
 
@@ -41,13 +45,20 @@ public final class ImageValidator {
   /** Default limit of width x height: {@value} pixels (about 160 MB decoded as ARGB). */
   public static final long DEFAULT_MAX_PIXELS = 40_000_000;
 
+  /** Default limit of the pixels of all frames together: {@value}. */
+  public static final long DEFAULT_MAX_TOTAL_PIXELS = 80_000_000;
+
   private final Set<ImageFormat> allowed;
   private final int maxBytes;
   private final int maxWidth;
   private final int maxHeight;
   private final long maxPixels;
+  private final long maxTotalPixels;
   private final boolean deepCheck;
   private final boolean hashContent;
+  private final boolean appendedMedia;
+  private final DecodeBudget budget;
+  private final ImageScan.Limits limits;
 
   private ImageValidator(Builder builder) {
     this.allowed = Set.copyOf(builder.allowed);
@@ -55,8 +66,12 @@ public final class ImageValidator {
     this.maxWidth = builder.maxWidth;
     this.maxHeight = builder.maxHeight;
     this.maxPixels = builder.maxPixels;
+    this.maxTotalPixels = builder.maxTotalPixels;
     this.deepCheck = builder.deepCheck;
     this.hashContent = builder.hashContent;
+    this.appendedMedia = builder.appendedMedia;
+    this.budget = builder.budget == null ? DecodeBudget.shared() : builder.budget;
+    this.limits = new ImageScan.Limits(maxWidth, maxHeight, maxPixels, maxTotalPixels);
   }
 
   /**
@@ -130,67 +145,56 @@ public final class ImageValidator {
   /**
    * Validates (always with the deep check), then re-encodes the image so that no metadata survives
    * (EXIF including GPS, comments, ICC profiles); a JPEG's EXIF orientation is applied to the
-   * pixels first, so the result looks the same. GIF animations keep their first frame only. WebP,
-   * HEIC and AVIF cannot be re-encoded with the JDK and are refused as unsupported here.
+   * pixels first, so the result looks the same. GIF animations keep their first frame only; a BMP
+   * with alpha stays a 32-bit BMP with alpha. WebP, HEIC and AVIF cannot be re-encoded with the JDK
+   * and are refused as unsupported here.
    *
    * @param bytes the file
    * @return the re-encoded file, same format
    * @throws InvalidImageException when it is not acceptable
+   * @throws ImageCheckBusyException when the decode budget has no room in time
    */
   public byte[] sanitize(byte[] bytes) {
-    ImageInfo info = validate(bytes, bytes.length, true);
-    return ImageDecoding.reencode(bytes, info.format());
+    Objects.requireNonNull(bytes, "bytes must not be null");
+    ImageScan scan = check(bytes, bytes.length, true);
+    return ImageDecoding.reencode(bytes, scan, budget);
   }
 
   private ImageInfo validate(byte[] bytes, int length) {
-    return validate(bytes, length, deepCheck);
+    ImageScan scan = check(bytes, length, deepCheck);
+    return new ImageInfo(
+        scan.format(),
+        (int) scan.width(),
+        (int) scan.height(),
+        length,
+        hashContent ? Digests.sha256Hex(bytes, length) : null);
   }
 
-  private ImageInfo validate(byte[] bytes, int length, boolean deep) {
+  private ImageScan check(byte[] bytes, int length, boolean deep) {
     if (length == 0) {
       throw new InvalidImageException(Reason.EMPTY, "the file is empty");
     }
     if (length > maxBytes) {
       throw tooLarge(length);
     }
-    ImageHeaders.Header header = ImageHeaders.read(bytes, length);
-    if (!allowed.contains(header.format())) {
+    ImageFormat format = ImageScan.detect(bytes, length);
+    if (!allowed.contains(format)) {
       throw new InvalidImageException(
           Reason.UNSUPPORTED_FORMAT,
-          header.format() + " images are not accepted (allowed: " + allowed + ")");
+          format + " images are not accepted (allowed: " + allowed + ")");
     }
-    if (header.width() < 1 || header.height() < 1) {
-      throw new InvalidImageException(
-          Reason.CORRUPT,
-          header.format() + " declares " + header.width() + "x" + header.height() + " pixels");
-    }
-    if (header.width() > maxWidth
-        || header.height() > maxHeight
-        || header.width() * header.height() > maxPixels) {
-      throw new InvalidImageException(
-          Reason.DIMENSIONS_TOO_LARGE,
-          header.format()
-              + " of "
-              + header.width()
-              + "x"
-              + header.height()
-              + " pixels exceeds the limit of "
-              + maxWidth
-              + "x"
-              + maxHeight
-              + " and "
-              + maxPixels
-              + " pixels");
-    }
+    ImageScan scan = ImageScan.scan(format, bytes, length, limits, deep);
     if (deep) {
-      ImageDecoding.deepCheck(bytes, length, header);
+      try {
+        ImageDecoding.deepCheck(bytes, length, scan, limits, appendedMedia, budget);
+      } catch (OutOfMemoryError e) {
+        throw new ImageCheckBusyException(
+            "not enough memory to check the " + format + " now",
+            java.time.Duration.ofSeconds(1),
+            e);
+      }
     }
-    return new ImageInfo(
-        header.format(),
-        (int) header.width(),
-        (int) header.height(),
-        length,
-        hashContent ? Digests.sha256Hex(bytes, length) : null);
+    return scan;
   }
 
   private InvalidImageException tooLarge(long size) {
@@ -235,8 +239,14 @@ public final class ImageValidator {
         + maxHeight
         + ", maxPixels="
         + maxPixels
+        + ", maxTotalPixels="
+        + maxTotalPixels
         + ", deepCheck="
         + deepCheck
+        + ", appendedMedia="
+        + appendedMedia
+        + ", "
+        + budget
         + "]";
   }
 
@@ -249,8 +259,11 @@ public final class ImageValidator {
     private int maxWidth = DEFAULT_MAX_SIDE;
     private int maxHeight = DEFAULT_MAX_SIDE;
     private long maxPixels = DEFAULT_MAX_PIXELS;
+    private long maxTotalPixels = DEFAULT_MAX_TOTAL_PIXELS;
     private boolean deepCheck;
     private boolean hashContent = true;
+    private boolean appendedMedia = true;
+    private DecodeBudget budget;
 
     private Builder() {}
 
@@ -309,6 +322,49 @@ public final class ImageValidator {
     }
 
     /**
+     * Sets the limit of the pixels of all frames together (an animation's frames, the images of a
+     * HEIF file), checked from the structure before anything is decoded.
+     *
+     * @param maxTotalPixels at least 1 (default {@value ImageValidator#DEFAULT_MAX_TOTAL_PIXELS})
+     * @return this builder
+     */
+    public Builder maxTotalPixels(long maxTotalPixels) {
+      if (maxTotalPixels < 1) {
+        throw new IllegalArgumentException(
+            "maxTotalPixels must be positive, got " + maxTotalPixels);
+      }
+      this.maxTotalPixels = maxTotalPixels;
+      return this;
+    }
+
+    /**
+     * Whether the deep check accepts media appended after the image (default true): a JPEG (a gain
+     * map or depth image) or an ISO BMFF video such as the MP4 of a phone's motion photo, also
+     * after Samsung's {@code MotionPhoto_Data} marker. Appended media is still searched for active
+     * content and an appended JPEG must keep the limits. With false, anything but zero padding
+     * after the image is {@link InvalidImageException.Reason#TRAILING_DATA}.
+     *
+     * @param allowed false to refuse appended media
+     * @return this builder
+     */
+    public Builder appendedMedia(boolean allowed) {
+      this.appendedMedia = allowed;
+      return this;
+    }
+
+    /**
+     * Sets the memory budget deep checks and {@code sanitize} decode in (default {@link
+     * DecodeBudget#shared()}); share one budget between validators to bound the heap for all.
+     *
+     * @param budget the budget
+     * @return this builder
+     */
+    public Builder decodeBudget(DecodeBudget budget) {
+      this.budget = Objects.requireNonNull(budget, "budget must not be null");
+      return this;
+    }
+
+    /**
      * Turns on the full decode after the header checks (default off).
      *
      * @param deepCheck true to decode
@@ -321,7 +377,7 @@ public final class ImageValidator {
 
     /**
      * Whether to compute the content's SHA-256 (default true). Hashing reads every byte, which
-     * costs far more than the header checks (about 3 ms per MB); turn it off when the store
+     * costs far more than the header checks (about 0.5 ms per MB); turn it off when the store
      * computes its own hash and {@link ImageInfo#sha256()} may be null.
      *
      * @param hashContent false to skip it

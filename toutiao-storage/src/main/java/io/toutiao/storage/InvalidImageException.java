@@ -24,7 +24,15 @@ public class InvalidImageException extends StorageException {
     TRUNCATED,
     /** The structure is broken or the pixels cannot be decoded. */
     CORRUPT,
-    /** Script or markup hidden behind an image header (a polyglot). */
+    /**
+     * Data after the end of the image that is neither zero padding nor allowed appended media (deep
+     * check).
+     */
+    TRAILING_DATA,
+    /**
+     * Script, markup or another format's structure in the image's metadata or trailing data, or a
+     * polyglot structure (ZIP, PDF) anywhere in the file.
+     */
     ACTIVE_CONTENT
   }
 

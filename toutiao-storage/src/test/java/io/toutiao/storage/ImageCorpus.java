@@ -36,16 +36,10 @@ final class ImageCorpus {
     return out.toByteArray();
   }
 
-  /** A WebP of the extended (VP8X) kind: the header is real, the payload a minimal stand-in. */
+  /** A WebP of the extended (VP8X) kind around one lossless frame of the same size. */
   static byte[] webpExtended(int width, int height) {
-    ByteBuffer b = ByteBuffer.allocate(30 + 10).order(ByteOrder.LITTLE_ENDIAN);
-    b.put("RIFF".getBytes(StandardCharsets.US_ASCII))
-        .putInt(40 - 8)
-        .put("WEBP".getBytes(StandardCharsets.US_ASCII));
-    b.put("VP8X".getBytes(StandardCharsets.US_ASCII)).putInt(10).putInt(0);
-    put24(b, width - 1);
-    put24(b, height - 1);
-    return b.array();
+    return HostileImages.webp(
+        HostileImages.vp8x(width, height, false), HostileImages.vp8l(width, height));
   }
 
   /** A lossless WebP header (VP8L). */

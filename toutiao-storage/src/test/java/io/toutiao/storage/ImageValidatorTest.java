@@ -83,14 +83,7 @@ class ImageValidatorTest {
 
   @Test
   void detectsHeicButRefusesItByDefault() {
-    byte[] heic = new byte[64];
-    System.arraycopy("\0\0\0\u0018ftypheic".getBytes(StandardCharsets.ISO_8859_1), 0, heic, 0, 12);
-    System.arraycopy(
-        "\0\0\0\u0014ispe\0\0\0\0\0\0\u0004\0\0\0\u0003\0".getBytes(StandardCharsets.ISO_8859_1),
-        0,
-        heic,
-        20,
-        20);
+    byte[] heic = HostileImages.heif("heic", new String[] {"mif1", "heic"}, new int[] {1024, 768});
     assertThatThrownBy(() -> basic.validate(heic))
         .satisfies(reason(Reason.UNSUPPORTED_FORMAT))
         .hasMessageContaining("HEIC");

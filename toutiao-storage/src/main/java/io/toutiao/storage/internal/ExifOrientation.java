@@ -15,11 +15,11 @@ final class ExifOrientation {
     int i = 2;
     while (i + 4 <= b.length && (b[i] & 0xFF) == 0xFF) {
       int marker = b[i + 1] & 0xFF;
-      int length = ImageHeaders.u16be(b, i + 2);
+      int length = ImageScan.u16be(b, i + 2);
       if (marker == 0xDA || length < 2) {
         return 1;
       }
-      if (marker == 0xE1 && i + 10 < b.length && ImageHeaders.ascii(b, i + 4, 4).equals("Exif")) {
+      if (marker == 0xE1 && i + 10 < b.length && ImageScan.ascii(b, i + 4, 4).equals("Exif")) {
         return fromTiff(b, i + 10, Math.min(b.length, i + 2 + length));
       }
       i += 2 + length;
@@ -51,10 +51,10 @@ final class ExifOrientation {
   }
 
   private static int u16(byte[] b, int i, boolean little) {
-    return little ? ImageHeaders.u16le(b, i) : ImageHeaders.u16be(b, i);
+    return little ? ImageScan.u16le(b, i) : ImageScan.u16be(b, i);
   }
 
   private static long u32(byte[] b, int i, boolean little) {
-    return little ? ImageHeaders.u32le(b, i) : ImageHeaders.u32be(b, i);
+    return little ? ImageScan.u32le(b, i) : ImageScan.u32be(b, i);
   }
 }

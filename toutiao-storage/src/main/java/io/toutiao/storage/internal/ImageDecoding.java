@@ -1,5 +1,7 @@
 package io.toutiao.storage.internal;
 
+import io.toutiao.storage.DecodeBudget;
+import io.toutiao.storage.ImageCheckBusyException;
 import io.toutiao.storage.ImageFormat;
 import io.toutiao.storage.InvalidImageException;
 import io.toutiao.storage.InvalidImageException.Reason;
@@ -10,6 +12,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -30,45 +33,77 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
 public final class ImageDecoding {
 
   /**
-   * Markup that has no business in an image. Every marker is at least four bytes: compressed pixel
-   * data is close to random, and a two-byte marker such as {@code <%} turns up in about one image
-   * of 100 KB in every two.
+   * Decoder warnings that say nothing about damage to the pixels (lower case, matched as parts of
+   * the message): an ignored colour profile or thumbnail marker, an unknown JFIF revision, SOS
+   * parameters that libjpeg corrects, padding bytes before a marker.
    */
-  private static final String[] ACTIVE_MARKERS = {
-    "<script", "<html", "<body", "<svg", "<iframe", "<?php", "javascript:", "onerror=", "onload="
+  private static final String[] HARMLESS_WARNINGS = {
+    "color profile",
+    "icc profile",
+    "jfif markers not allowed",
+    "unknown jfif revision",
+    "invalid sos parameters",
+    "extraneous bytes before marker",
+    "thumbnail"
   };
+
+  /** Warnings that mean the pixel data stops early. */
+  private static final String[] TRUNCATION_WARNINGS = {"premature end", "truncated", "missing eoi"};
+
+  /** Samsung's marker between a JPEG and the video of its motion photo. */
+  private static final byte[] SAMSUNG_MOTION_PHOTO =
+      "MotionPhoto_Data".getBytes(StandardCharsets.ISO_8859_1);
+
+  /** How many media files may follow the image (a gain map JPEG, a video, ...). */
+  private static final int MAX_APPENDED = 4;
 
   private ImageDecoding() {}
 
   /**
-   * Checks structure and decodes the pixels.
+   * Checks what the deep check adds to the scan: no active content in metadata and trailing data,
+   * no polyglot structure, nothing after the image but zero padding or (when allowed) appended
+   * media, and, for formats the JDK decodes, the pixels themselves within the decode budget.
    *
    * @param bytes the file
    * @param length its length
-   * @param header what the header said
-   * @throws InvalidImageException TRUNCATED, CORRUPT or ACTIVE_CONTENT
+   * @param scan the deep scan of the file
+   * @param limits the limits appended images must keep too
+   * @param appendedMedia whether a JPEG or an ISO BMFF video (motion photos) may follow the image
+   * @param budget the memory to decode in
+   * @throws InvalidImageException TRUNCATED, CORRUPT, TRAILING_DATA or ACTIVE_CONTENT
+   * @throws ImageCheckBusyException when the budget has no room in time or memory runs out
    */
-  public static void deepCheck(byte[] bytes, int length, ImageHeaders.Header header) {
-    String marker = activeMarker(bytes, length);
-    if (marker != null) {
-      throw new InvalidImageException(
-          Reason.ACTIVE_CONTENT,
-          header.format() + " contains '" + marker + "': markup or script behind an image header");
+  public static void deepCheck(
+      byte[] bytes,
+      int length,
+      ImageScan scan,
+      ImageScan.Limits limits,
+      boolean appendedMedia,
+      DecodeBudget budget) {
+    ImageFormat format = scan.format();
+    checkRegions(bytes, scan, format + " metadata");
+    String polyglot = ActiveContent.polyglot(bytes, length);
+    if (polyglot != null) {
+      throw new InvalidImageException(Reason.ACTIVE_CONTENT, format + " contains " + polyglot);
     }
-    checkTrailer(bytes, length, header.format());
-    if (header.format() == ImageFormat.WEBP
-        || header.format() == ImageFormat.HEIC
-        || header.format() == ImageFormat.AVIF) {
+    checkTrailer(bytes, length, scan, limits, appendedMedia);
+    if (format == ImageFormat.WEBP || format == ImageFormat.HEIC || format == ImageFormat.AVIF) {
       return; // no decoder in the JDK: structure checks only
     }
-    BufferedImage image = decode(bytes, length, header.format());
-    if (image.getWidth() != header.width() || image.getHeight() != header.height()) {
+    BufferedImage image;
+    DecodeBudget.Reservation reservation = budget.reserve(decodeBytes(scan));
+    try {
+      image = decode(bytes, length, format);
+    } finally {
+      reservation.close();
+    }
+    if (image.getWidth() != scan.width() || image.getHeight() != scan.height()) {
       throw new InvalidImageException(
           Reason.CORRUPT,
           "header says "
-              + header.width()
+              + scan.width()
               + "x"
-              + header.height()
+              + scan.height()
               + " but the pixels are "
               + image.getWidth()
               + "x"
@@ -76,54 +111,117 @@ public final class ImageDecoding {
     }
   }
 
-  private static void checkTrailer(byte[] b, int length, ImageFormat format) {
-    switch (format) {
-      case PNG -> {
-        if (length < 12 || !ImageHeaders.ascii(b, length - 8, 4).equals("IEND")) {
-          throw new InvalidImageException(Reason.TRUNCATED, "PNG does not end with its IEND chunk");
-        }
-      }
-      case GIF -> {
-        if ((b[length - 1] & 0xFF) != 0x3B) {
-          throw new InvalidImageException(
-              Reason.TRUNCATED, "GIF does not end with its trailer byte");
-        }
-      }
-      case JPEG -> {
-        int end = length;
-        while (end > 2 && b[end - 1] == 0) {
-          end--;
-        }
-        if (end < 4 || (b[end - 2] & 0xFF) != 0xFF || (b[end - 1] & 0xFF) != 0xD9) {
-          throw new InvalidImageException(
-              Reason.TRUNCATED, "JPEG does not end with its end-of-image marker");
-        }
-      }
-      case WEBP -> {
-        long declared = ImageHeaders.u32le(b, 4) + 8;
-        if (declared != length && declared != length - 1) {
-          throw new InvalidImageException(
-              Reason.TRUNCATED, "WebP declares " + declared + " bytes but has " + length);
-        }
-      }
-      default -> {
-        // BMP size was checked with the header; HEIC/AVIF have no cheap trailer
+  /**
+   * Returns the memory to reserve for decoding a scanned image once.
+   *
+   * @param scan the scan
+   * @return bytes
+   */
+  public static long decodeBytes(ImageScan scan) {
+    return scan.width() * scan.height() * scan.bytesPerPixel() + (1 << 20);
+  }
+
+  private static void checkRegions(byte[] bytes, ImageScan scan, String where) {
+    int[] regions = scan.regions();
+    for (int k = 0; k < regions.length; k += 2) {
+      String found = ActiveContent.find(bytes, regions[k], regions[k + 1]);
+      if (found != null) {
+        throw new InvalidImageException(
+            Reason.ACTIVE_CONTENT, where + " contains " + found + ": markup or script in an image");
       }
     }
   }
 
-  private static String activeMarker(byte[] b, int length) {
-    String text = new String(b, 0, length, StandardCharsets.ISO_8859_1).toLowerCase(Locale.ROOT);
-    for (String marker : ACTIVE_MARKERS) {
-      if (text.contains(marker)) {
-        return marker;
+  private static void checkTrailer(
+      byte[] b, int length, ImageScan scan, ImageScan.Limits limits, boolean appendedMedia) {
+    int p = scan.dataEnd() < 0 ? length : scan.dataEnd();
+    for (int appended = 0; p < length && !zeros(b, p, length); appended++) {
+      int next = -1;
+      if (appendedMedia && appended < MAX_APPENDED && scan.broken() == null) {
+        next = appendedMedia(b, length, p, limits);
+      }
+      if (next < 0) {
+        String found = ActiveContent.find(b, p, length);
+        if (found != null) {
+          throw new InvalidImageException(
+              Reason.ACTIVE_CONTENT,
+              scan.format()
+                  + " is followed by data that contains "
+                  + found
+                  + ": markup or script in an image");
+        }
+        if (scan.broken() != null) {
+          throw new InvalidImageException(Reason.CORRUPT, scan.broken());
+        }
+        throw new InvalidImageException(
+            Reason.TRAILING_DATA,
+            (length - p)
+                + " bytes of unknown data follow the end of the "
+                + scan.format()
+                + " at byte "
+                + p);
+      }
+      p = next;
+    }
+  }
+
+  /** Where appended media starting at {@code p} ends, or -1 when none starts there. */
+  private static int appendedMedia(byte[] b, int length, int p, ImageScan.Limits limits) {
+    if (matchesAt(b, length, p, SAMSUNG_MOTION_PHOTO)) {
+      return p + SAMSUNG_MOTION_PHOTO.length;
+    }
+    if (ImageScan.startsWith(b, length, p, 0xFF, 0xD8, 0xFF)) {
+      ImageScan jpeg = ImageScan.scanAt(ImageFormat.JPEG, b, p, length, limits);
+      checkRegions(b, jpeg, "the JPEG appended at byte " + p);
+      return jpeg.broken() != null ? -1 : jpeg.dataEnd();
+    }
+    if (ImageScan.startsWith(b, length, p + 4, 'f', 't', 'y', 'p')) {
+      int i = p;
+      while (i + 8 <= length) {
+        long size = ImageScan.u32be(b, i);
+        if (size < 8 || i + size > length) {
+          break;
+        }
+        String type = ImageScan.ascii(b, i + 4, 4);
+        if (!type.equals("mdat")) {
+          String found = ActiveContent.find(b, i + 8, (int) (i + size));
+          if (found != null) {
+            throw new InvalidImageException(
+                Reason.ACTIVE_CONTENT,
+                "the video appended at byte " + p + " contains " + found + " in its " + type);
+          }
+        }
+        i += (int) size;
+      }
+      return i == p ? -1 : i;
+    }
+    return -1;
+  }
+
+  private static boolean matchesAt(byte[] b, int length, int p, byte[] what) {
+    if (p + what.length > length) {
+      return false;
+    }
+    for (int k = 0; k < what.length; k++) {
+      if (b[p + k] != what[k]) {
+        return false;
       }
     }
-    return null;
+    return true;
+  }
+
+  private static boolean zeros(byte[] b, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (b[i] != 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
-   * Decodes the first frame; any decoder warning counts as damage.
+   * Decodes the first frame. Harmless decoder warnings are ignored, others count as damage; a lack
+   * of memory is reported as {@link ImageCheckBusyException}, never as the client's fault.
    *
    * @param bytes the file
    * @param length its length
@@ -143,18 +241,25 @@ public final class ImageDecoding {
       reader.setInput(in, true, true);
       reader.addIIOReadWarningListener(collect(warnings));
       BufferedImage image = reader.read(0);
-      if (!warnings.isEmpty()) {
-        String warning = warnings.get(0);
-        Reason reason =
-            warning.toLowerCase(Locale.ROOT).contains("premature")
-                ? Reason.TRUNCATED
-                : Reason.CORRUPT;
+      for (String warning : warnings) {
+        String lower = warning.toLowerCase(Locale.ROOT);
+        if (containsAny(lower, HARMLESS_WARNINGS)) {
+          continue;
+        }
+        Reason reason = containsAny(lower, TRUNCATION_WARNINGS) ? Reason.TRUNCATED : Reason.CORRUPT;
         throw new InvalidImageException(reason, format + " decoder reported: " + warning);
       }
       return image;
+    } catch (OutOfMemoryError e) {
+      throw outOfMemory(format, e);
     } catch (IOException | RuntimeException e) {
       if (e instanceof InvalidImageException invalid) {
         throw invalid;
+      }
+      for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+        if (cause instanceof OutOfMemoryError memory) {
+          throw outOfMemory(format, memory);
+        }
       }
       String message = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
       Reason reason =
@@ -166,29 +271,64 @@ public final class ImageDecoding {
     }
   }
 
+  private static ImageCheckBusyException outOfMemory(ImageFormat format, Throwable e) {
+    return new ImageCheckBusyException(
+        "not enough memory to decode the " + format + " now", Duration.ofSeconds(1), e);
+  }
+
+  private static boolean containsAny(String text, String[] parts) {
+    for (String part : parts) {
+      if (text.contains(part)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private static IIOReadWarningListener collect(List<String> warnings) {
     return (source, warning) -> warnings.add(warning);
   }
 
   /**
    * Re-encodes in the same format, applying a JPEG's EXIF orientation first; metadata is dropped.
+   * Decoding, orienting and encoding reserve twice the decoded size from the budget.
    *
    * @param bytes a file that passed the deep check
-   * @param format its format
+   * @param scan its scan
+   * @param budget the memory to decode in
    * @return the new file
    */
-  public static byte[] reencode(byte[] bytes, ImageFormat format) {
+  public static byte[] reencode(byte[] bytes, ImageScan scan, DecodeBudget budget) {
+    ImageFormat format = scan.format();
     if (format == ImageFormat.WEBP || format == ImageFormat.HEIC || format == ImageFormat.AVIF) {
       throw new InvalidImageException(
           Reason.UNSUPPORTED_FORMAT, format + " cannot be re-encoded with the JDK");
     }
-    BufferedImage image = decode(bytes, bytes.length, format);
-    if (format == ImageFormat.JPEG) {
-      image = orient(image, ExifOrientation.read(bytes));
+    DecodeBudget.Reservation reservation = budget.reserve(2 * decodeBytes(scan));
+    try {
+      BufferedImage image = decode(bytes, bytes.length, format);
+      if (format == ImageFormat.JPEG) {
+        image = orient(image, ExifOrientation.read(bytes));
+      }
+      if (format == ImageFormat.BMP && image.getColorModel().hasAlpha()) {
+        return BmpWriter.writeArgb(image);
+      }
+      return encode(image, format, bytes.length);
+    } catch (OutOfMemoryError e) {
+      throw outOfMemory(format, e);
+    } finally {
+      reservation.close();
     }
-    Iterator<ImageWriter> writers = ImageIO.getImageWritersByMIMEType(format.mimeType());
-    ImageWriter writer = writers.next();
-    ByteArrayOutputStream out = new ByteArrayOutputStream(bytes.length);
+  }
+
+  private static byte[] encode(BufferedImage source, ImageFormat format, int sizeHint) {
+    ImageWriter writer = ImageIO.getImageWritersByMIMEType(format.mimeType()).next();
+    BufferedImage image = source;
+    if (!writer.getOriginatingProvider().canEncodeImage(image)) {
+      image = new BufferedImage(source.getWidth(), source.getHeight(), BufferedImage.TYPE_INT_RGB);
+      image.createGraphics().drawImage(source, 0, 0, null);
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream(sizeHint);
     try (MemoryCacheImageOutputStream stream = new MemoryCacheImageOutputStream(out)) {
       writer.setOutput(stream);
       ImageWriteParam param = writer.getDefaultWriteParam();
