@@ -95,29 +95,28 @@ public interface ObjectStorage {
    *
    * @param key the key
    * @return the key
-   * @throws IllegalArgumentException naming what is wrong (traversal, bad characters, length)
+   * @throws ObjectKeyException naming what is wrong (traversal, bad characters, length)
    */
   static String checkKey(String key) {
     if (key == null) {
       throw new NullPointerException("key must not be null");
     }
     if (key.isEmpty() || key.length() > 512) {
-      throw new IllegalArgumentException("key must have 1 to 512 characters, got " + key.length());
+      throw new ObjectKeyException("key must have 1 to 512 characters, got " + key.length());
     }
     if (!KEY.matcher(key).matches()
         || key.contains("/../")
         || key.endsWith("/..")
         || key.startsWith("../")) {
       String shown = key.length() > 64 ? key.substring(0, 64) + "..." : key;
-      throw new IllegalArgumentException(
+      throw new ObjectKeyException(
           "key '"
               + shown.replaceAll("\\p{Cntrl}", "?")
               + "' is not a relative path of A-Za-z0-9._- segments");
     }
     for (String segment : key.split("/")) {
       if (segment.equals(".") || segment.equals("..")) {
-        throw new IllegalArgumentException(
-            "key must not contain '.' or '..' segments: '" + key + "'");
+        throw new ObjectKeyException("key must not contain '.' or '..' segments: '" + key + "'");
       }
     }
     return key;
