@@ -11,7 +11,8 @@ import java.util.Objects;
  * the request naming its field. Thread-safe.
  *
  * <pre>{@code
- * ImageUploadService uploads = new ImageUploadService(ImageValidator.ofDefaults(), storage);
+ * ImageUploadService uploads =
+ *     new ImageUploadService(ImageValidator.builder().deepCheck(true).build(), storage);
  * UploadedImage photo = uploads.upload(bytes);             // InvalidImageException -> 400 "Invalid image."
  * }                                                        // StorageUnavailableException -> 507
  * </pre>

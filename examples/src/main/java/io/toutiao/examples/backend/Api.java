@@ -18,6 +18,7 @@ import io.toutiao.core.id.IdGenerationException;
 import io.toutiao.core.id.WorkerIdUnavailableException;
 import io.toutiao.search.ArticleSearch;
 import io.toutiao.search.SearchException;
+import io.toutiao.storage.ImageCheckBusyException;
 import io.toutiao.storage.ImageUploadService;
 import io.toutiao.storage.InvalidImageException;
 import io.toutiao.storage.ObjectStorage;
@@ -242,6 +243,11 @@ final class Api {
       message =
           "Invalid image."
               + (image.field() == null ? "" : " (" + image.field() + ": " + image.reason() + ")");
+    } else if (e instanceof ImageCheckBusyException busy) {
+      status = 503;
+      message = "Service unavailable, try again later.";
+      ctx.header("Retry-After", Long.toString(Math.max(1, busy.retryAfter().toSeconds())));
+      log.warn("image check busy: {}", e.getMessage());
     } else if (e instanceof StorageException) {
       status = 507;
       message = "Uploading image failed.";
@@ -469,7 +475,7 @@ final class Api {
     Map<String, ImageUploadService.UploadedImage> stored;
     try {
       stored = app.uploads.uploadAll(fields);
-    } catch (InvalidImageException e) {
+    } catch (InvalidImageException | ImageCheckBusyException e) {
       throw e;
     } catch (StorageException e) {
       log.error("upload for user {} failed", userId, e);

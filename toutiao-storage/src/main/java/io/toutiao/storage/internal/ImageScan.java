@@ -318,6 +318,7 @@ public final class ImageScan {
     }
     boolean frameBeforeImage = false;
     boolean sawImage = false;
+    boolean animated = false;
     int i = 8;
     while (true) {
       if (i + 12 > length) {
@@ -380,7 +381,11 @@ public final class ImageScan {
             frame(0, 0, width, height, true);
           }
           sawImage = true;
+          if (!deep && !animated) {
+            return; // no acTL before the first IDAT: not an APNG, no more frames can follow
+          }
         }
+        case "acTL" -> animated = true;
         case "fdAT" -> {
           // frame pixels
         }
