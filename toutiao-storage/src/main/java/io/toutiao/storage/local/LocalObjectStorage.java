@@ -347,8 +347,11 @@ public final class LocalObjectStorage implements ObjectStorage {
   private Path resolveForWrite(String key) {
     Path target = resolve(key);
     Path parent = target.getParent();
+    if (!Files.isDirectory(root)) {
+      throw new StorageUnavailableException("the storage folder " + root + " is gone", null);
+    }
     Path existing = parent;
-    while (!Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
+    while (!existing.equals(root) && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
       existing = existing.getParent();
     }
     try {

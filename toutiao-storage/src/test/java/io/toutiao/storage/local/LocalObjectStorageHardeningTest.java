@@ -145,6 +145,16 @@ class LocalObjectStorageHardeningTest {
   }
 
   @Test
+  void aMissingStorageFolderIsAServerFaultNotAKeyProblem() throws IOException {
+    LocalObjectStorage store = store();
+    Path root = dir.resolve("root");
+    Files.delete(root);
+    Files.writeString(root, "not a folder");
+    assertThatThrownBy(() -> store.put("a/b.png", new byte[] {1}, null))
+        .isInstanceOf(StorageUnavailableException.class);
+  }
+
+  @Test
   void objectsAreReadableByOthersByDefaultAndTheModeIsConfigurable() throws IOException {
     LocalObjectStorage store = store();
     store.put("a.png", new byte[] {1}, "image/png");
