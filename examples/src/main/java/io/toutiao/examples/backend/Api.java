@@ -525,15 +525,21 @@ final class Api {
     if (content.isEmpty() || content.length() > 20_000) {
       throw new ApiError(400, "content must have 1 to 20000 characters.");
     }
-    // the demo approves at once so the article is searchable; the reference reviews first
+    String key = ctx.header("Idempotency-Key");
+    if (key != null && !key.matches("[A-Za-z0-9._:-]{1,64}")) {
+      throw new ApiError(400, "Idempotency-Key must have 1 to 64 characters of A-Za-z0-9._:-");
+    }
+    // the demo approves at once so the article is searchable; the reference reviews first.
+    // One transaction stores the article and its outbox row; the relay indexes, suggests and
+    // counts from the outbox, so a slow or frozen Elasticsearch or Redis never fails a publish.
     Database.Article article =
         new Database.Article(
             app.ids.nextId(), userId, title, content, Database.APPROVED, Instant.now().toString());
-    app.db.insertArticle(article);
-    app.articleIndex.index(MiniToutiao.SearchDocument.of(article));
-    app.addCompletion(article);
-    app.counters.get(CounterStore.USER_ARTICLES).increment(userId, 1);
-    ok(ctx, 201, Map.of("id", Long.toString(article.id())));
+    Map.Entry<Long, Boolean> published = app.db.publish(article, key);
+    if (published.getValue()) {
+      app.outbox.wake();
+    }
+    ok(ctx, 201, Map.of("id", Long.toString(published.getKey())));
   }
 
   private void article(Context ctx) {

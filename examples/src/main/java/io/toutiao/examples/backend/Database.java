@@ -85,6 +85,16 @@ public final class Database implements AutoCloseable {
               + " article_id BIGINT NOT NULL REFERENCES news_article_basic,"
               + " create_time TIMESTAMP DEFAULT CURRENT_TIMESTAMP NOT NULL,"
               + " PRIMARY KEY (user_id, article_id))");
+      s.execute(
+          "CREATE TABLE article_outbox (outbox_id BIGINT AUTO_INCREMENT PRIMARY KEY,"
+              + " article_id BIGINT NOT NULL REFERENCES news_article_basic,"
+              + " version BIGINT NOT NULL, indexed BOOLEAN DEFAULT FALSE NOT NULL,"
+              + " suggested BOOLEAN DEFAULT FALSE NOT NULL, counted BOOLEAN DEFAULT FALSE NOT NULL,"
+              + " attempts INT DEFAULT 0 NOT NULL, next_attempt BIGINT DEFAULT 0 NOT NULL,"
+              + " last_error VARCHAR(300))");
+      s.execute(
+          "CREATE TABLE publish_request (user_id BIGINT NOT NULL, idempotency_key VARCHAR(64) NOT"
+              + " NULL, article_id BIGINT NOT NULL, PRIMARY KEY (user_id, idempotency_key))");
       seed(c);
     } catch (SQLException e) {
       throw new IllegalStateException("could not create the database: " + e.getMessage(), e);
@@ -228,26 +238,189 @@ public final class Database implements AutoCloseable {
   void insertArticle(Article a) {
     inTransaction(
         c -> {
-          try (PreparedStatement s =
-                  c.prepareStatement(
-                      "INSERT INTO news_article_basic (article_id, user_id, title, status,"
-                          + " create_time, update_time) VALUES (?, ?, ?, ?, ?, ?)");
-              PreparedStatement t =
-                  c.prepareStatement(
-                      "INSERT INTO news_article_content (article_id, content) VALUES (?, ?)")) {
-            s.setLong(1, a.id());
-            s.setLong(2, a.userId());
-            s.setString(3, a.title());
-            s.setInt(4, a.status());
-            s.setTimestamp(5, Timestamp.from(Instant.parse(a.createTime())));
-            s.setTimestamp(6, Timestamp.from(Instant.parse(a.createTime())));
-            s.executeUpdate();
-            t.setLong(1, a.id());
-            t.setString(2, a.content());
-            t.executeUpdate();
-          }
+          insertArticle(c, a);
           return null;
         });
+  }
+
+  private static void insertArticle(Connection c, Article a) throws SQLException {
+    try (PreparedStatement s =
+            c.prepareStatement(
+                "INSERT INTO news_article_basic (article_id, user_id, title, status,"
+                    + " create_time, update_time) VALUES (?, ?, ?, ?, ?, ?)");
+        PreparedStatement t =
+            c.prepareStatement(
+                "INSERT INTO news_article_content (article_id, content) VALUES (?, ?)")) {
+      s.setLong(1, a.id());
+      s.setLong(2, a.userId());
+      s.setString(3, a.title());
+      s.setInt(4, a.status());
+      s.setTimestamp(5, Timestamp.from(Instant.parse(a.createTime())));
+      s.setTimestamp(6, Timestamp.from(Instant.parse(a.createTime())));
+      s.executeUpdate();
+      t.setLong(1, a.id());
+      t.setString(2, a.content());
+      t.executeUpdate();
+    }
+  }
+
+  /** A publication not yet fully applied to search, suggestions and counters. */
+  record OutboxEntry(
+      long outboxId,
+      Article article,
+      long version,
+      boolean indexed,
+      boolean suggested,
+      boolean counted,
+      int attempts) {}
+
+  /**
+   * Publishes an article: the article, its content and an outbox row in one transaction. With an
+   * idempotency key, a repeated request of the same user returns the article of the first.
+   *
+   * @return the id of the article (the first one's for a repeated key) and whether it is new
+   */
+  Map.Entry<Long, Boolean> publish(Article a, String idempotencyKey) {
+    try {
+      return inTransaction(
+          c -> {
+            if (idempotencyKey != null) {
+              Long earlier = publishedFor(c, a.userId(), idempotencyKey);
+              if (earlier != null) {
+                return Map.entry(earlier, false);
+              }
+            }
+            insertArticle(c, a);
+            long version = Instant.parse(a.createTime()).toEpochMilli();
+            try (PreparedStatement o =
+                prepare(
+                    c,
+                    "INSERT INTO article_outbox (article_id, version) VALUES (?, ?)",
+                    a.id(),
+                    version)) {
+              o.executeUpdate();
+            }
+            if (idempotencyKey != null) {
+              try (PreparedStatement r =
+                  prepare(
+                      c,
+                      "INSERT INTO publish_request (user_id, idempotency_key, article_id)"
+                          + " VALUES (?, ?, ?)",
+                      a.userId(),
+                      idempotencyKey,
+                      a.id())) {
+                r.executeUpdate();
+              }
+            }
+            return Map.entry(a.id(), true);
+          });
+    } catch (IllegalStateException e) {
+      if (idempotencyKey != null
+          && e.getCause() instanceof SQLException sql
+          && sql.getErrorCode() == org.h2.api.ErrorCode.DUPLICATE_KEY_1) {
+        // the same key committed concurrently: answer with that article
+        try (Connection c = pool.getConnection()) {
+          Long earlier = publishedFor(c, a.userId(), idempotencyKey);
+          if (earlier != null) {
+            return Map.entry(earlier, false);
+          }
+        } catch (SQLException again) {
+          e.addSuppressed(again);
+        }
+      }
+      throw e;
+    }
+  }
+
+  private static Long publishedFor(Connection c, long userId, String key) throws SQLException {
+    try (PreparedStatement s =
+            prepare(
+                c,
+                "SELECT article_id FROM publish_request WHERE user_id = ? AND idempotency_key = ?",
+                userId,
+                key);
+        ResultSet r = s.executeQuery()) {
+      return r.next() ? r.getLong(1) : null;
+    }
+  }
+
+  /** Outbox rows due now, oldest first. */
+  List<OutboxEntry> dueOutbox(int limit, long nowMillis) {
+    List<OutboxEntry> due = new ArrayList<>();
+    try (Connection c = pool.getConnection();
+        PreparedStatement s =
+            prepare(
+                c,
+                "SELECT o.outbox_id, o.version, o.indexed, o.suggested, o.counted, o.attempts,"
+                    + " b.article_id, b.user_id, b.title, t.content, b.status, b.create_time"
+                    + " FROM article_outbox o JOIN news_article_basic b ON b.article_id ="
+                    + " o.article_id JOIN news_article_content t ON t.article_id = b.article_id"
+                    + " WHERE o.next_attempt <= ? ORDER BY o.outbox_id LIMIT ?",
+                nowMillis,
+                limit);
+        ResultSet r = s.executeQuery()) {
+      while (r.next()) {
+        Article article =
+            new Article(
+                r.getLong(7),
+                r.getLong(8),
+                r.getString(9),
+                r.getString(10),
+                r.getInt(11),
+                r.getTimestamp(12).toInstant().toString());
+        due.add(
+            new OutboxEntry(
+                r.getLong(1),
+                article,
+                r.getLong(2),
+                r.getBoolean(3),
+                r.getBoolean(4),
+                r.getBoolean(5),
+                r.getInt(6)));
+      }
+      return due;
+    } catch (SQLException e) {
+      throw new IllegalStateException("could not read the outbox: " + e.getMessage(), e);
+    }
+  }
+
+  /** Records the steps done for an outbox row; removes it when all are. */
+  void outboxProgress(OutboxEntry e, String error, long nextAttemptMillis) {
+    String sql =
+        e.indexed() && e.suggested() && e.counted()
+            ? "DELETE FROM article_outbox WHERE outbox_id = ?"
+            : "UPDATE article_outbox SET indexed = ?, suggested = ?, counted = ?, attempts = ?,"
+                + " next_attempt = ?, last_error = ? WHERE outbox_id = ?";
+    try (Connection c = pool.getConnection();
+        PreparedStatement s =
+            sql.startsWith("DELETE")
+                ? prepare(c, sql, e.outboxId())
+                : prepare(
+                    c,
+                    sql,
+                    e.indexed(),
+                    e.suggested(),
+                    e.counted(),
+                    e.attempts(),
+                    nextAttemptMillis,
+                    error == null ? null : error.substring(0, Math.min(300, error.length())),
+                    e.outboxId())) {
+      s.executeUpdate();
+    } catch (SQLException ex) {
+      throw new IllegalStateException("could not update the outbox: " + ex.getMessage(), ex);
+    }
+  }
+
+  /** How many publications are not yet fully applied. */
+  int outboxSize() {
+    try (Connection c = pool.getConnection();
+        PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM article_outbox");
+        ResultSet r = s.executeQuery()) {
+      r.next();
+      return r.getInt(1);
+    } catch (SQLException e) {
+      throw new IllegalStateException("could not count the outbox: " + e.getMessage(), e);
+    }
   }
 
   Optional<Article> article(long id) {

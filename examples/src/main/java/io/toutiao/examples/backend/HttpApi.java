@@ -83,6 +83,24 @@ public final class HttpApi {
   }
 
   /**
+   * POSTs a JSON body with extra headers.
+   *
+   * @param path e.g. {@code /v1_0/articles}
+   * @param body a map or record serialised as JSON
+   * @param token the access token, or null
+   * @param headers name, value, name, value ...
+   * @return the answer
+   */
+  public Response post(String path, Object body, String token, String... headers) {
+    HttpRequest.Builder request =
+        request(path, token).POST(json(body)).header("Content-Type", "application/json");
+    for (int i = 0; i + 1 < headers.length; i += 2) {
+      request.header(headers[i], headers[i + 1]);
+    }
+    return send(request);
+  }
+
+  /**
    * PUT with a JSON body.
    *
    * @param path the path

@@ -92,6 +92,7 @@ public final class MiniToutiao implements AutoCloseable {
   ImageUploadService uploads;
   DocumentStore<SearchDocument> articleIndex;
   ChangeSync<SearchDocument> articleSync;
+  OutboxRelay outbox;
   ArticleSearch search;
   Suggester suggester;
   JobScheduler jobs;
@@ -260,6 +261,8 @@ public final class MiniToutiao implements AutoCloseable {
 
     // the search index follows the database; the counters are corrected from it
     syncSearchIndex();
+    outbox = new OutboxRelay(this);
+    closeables.add(0, outbox);
     jobs = new JobScheduler(redis, "mini-toutiao-" + ProcessHandle.current().pid());
     closeables.add(0, jobs);
     jobs.scheduleDaily(
@@ -306,6 +309,27 @@ public final class MiniToutiao implements AutoCloseable {
                   .document(Map.of("suggest", List.of(article.title()))));
     } catch (IOException e) {
       throw new IllegalStateException("could not index the completion: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Waits until every published article has been applied to search, suggestions and counters, then
+   * refreshes the indexes so searches see them (the relay needs milliseconds; tests and the tour
+   * wait so that what they print is deterministic).
+   *
+   * @param timeout how long at most
+   * @return true when the outbox was emptied in time
+   */
+  public boolean awaitOutbox(Duration timeout) {
+    try {
+      boolean empty = outbox.awaitEmpty(timeout);
+      if (empty) {
+        refreshSearch();
+      }
+      return empty;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
     }
   }
 

@@ -167,6 +167,9 @@ public final class Tour {
                     token),
             r -> "id " + r.data().path("id").asText());
     String articleId = published.data().path("id").asText();
+    if (!app.awaitOutbox(java.time.Duration.ofSeconds(30))) {
+      out.println("  UNEXPECTED: the outbox relay did not index the article within 30 s");
+    }
     get(
         "/v1_0/articles/" + articleId,
         token,

@@ -81,6 +81,7 @@ class MiniToutiaoIT {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     tour = Tour.run(app, new PrintStream(out, true, StandardCharsets.UTF_8));
     tourOutput = out.toString(StandardCharsets.UTF_8);
+    assertThat(app.awaitOutbox(Duration.ofSeconds(30))).isTrue();
 
     assertThat(tourOutput).doesNotContain("UNEXPECTED").contains("liked 1 again");
     assertThat(app.choices())
@@ -492,5 +493,54 @@ class MiniToutiaoIT {
     assertThat(redis.command("GET", ipKey))
         .as("only the code sent counts")
         .isEqualTo(Long.toString(start + 1));
+  }
+
+  @Test
+  @Order(14)
+  void publishAnswersOnceCommittedAndTheOutboxIndexesExactlyOnceAfterElasticsearchThaws(
+      ElasticsearchServer es) {
+    org.junit.jupiter.api.Assumptions.assumeTrue(es.isManaged());
+    String token = tour.accessToken();
+    String title = "冻结期间发布" + System.nanoTime();
+    Map<String, String> article = Map.of("title", title, "content", "搜索引擎暂停时写下的正文");
+    String key = "publish-" + System.nanoTime();
+    assertThat(app.awaitOutbox(Duration.ofSeconds(60))).as("earlier publications applied").isTrue();
+    long countBefore = api.get("/v1_0/user/profile", token).data().path("art_count").asLong();
+    HttpApi.Response first;
+    HttpApi.Response retried;
+    long tookMillis;
+    es.pause();
+    try {
+      long started = System.nanoTime();
+      first = api.post("/v1_0/articles", article, token, "Idempotency-Key", key);
+      tookMillis = (System.nanoTime() - started) / 1_000_000;
+      retried = api.post("/v1_0/articles", article, token, "Idempotency-Key", key);
+      assertThat(app.awaitOutbox(Duration.ofSeconds(2)))
+          .as("nothing indexed while frozen")
+          .isFalse();
+    } finally {
+      es.resume();
+    }
+    assertThat(first.status()).as(first.message()).isEqualTo(201);
+    assertThat(tookMillis).as("committed without waiting for Elasticsearch").isLessThan(2_000);
+    String id = first.data().path("id").asText();
+    assertThat(retried.status()).isEqualTo(201);
+    assertThat(retried.data().path("id").asText()).as("the retry returns the first").isEqualTo(id);
+    assertThat(api.post("/v1_0/articles", article, token, "Idempotency-Key", "bad key!").status())
+        .isEqualTo(400);
+
+    assertThat(app.awaitOutbox(Duration.ofSeconds(60))).as("applied after the thaw").isTrue();
+    JsonNode results =
+        api.get("/v1_0/search?q=" + q(title) + "&page=1&per_page=50", token).data().path("results");
+    long hits = 0;
+    for (JsonNode hit : results) {
+      if (hit.path("art_id").asText().equals(id)) {
+        hits++;
+      }
+    }
+    assertThat(hits).as("indexed exactly once: %s", results).isEqualTo(1);
+    assertThat(api.get("/v1_0/user/profile", token).data().path("art_count").asLong())
+        .as("counted once for two requests")
+        .isEqualTo(countBefore + 1);
   }
 }
