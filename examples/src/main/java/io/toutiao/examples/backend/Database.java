@@ -384,31 +384,39 @@ public final class Database implements AutoCloseable {
     }
   }
 
-  /** Records the steps done for an outbox row; removes it when all are. */
-  void outboxProgress(OutboxEntry e, String error, long nextAttemptMillis) {
-    String sql =
-        e.indexed() && e.suggested() && e.counted()
-            ? "DELETE FROM article_outbox WHERE outbox_id = ?"
-            : "UPDATE article_outbox SET indexed = ?, suggested = ?, counted = ?, attempts = ?,"
-                + " next_attempt = ?, last_error = ? WHERE outbox_id = ?";
-    try (Connection c = pool.getConnection();
-        PreparedStatement s =
-            sql.startsWith("DELETE")
-                ? prepare(c, sql, e.outboxId())
-                : prepare(
-                    c,
-                    sql,
-                    e.indexed(),
-                    e.suggested(),
-                    e.counted(),
-                    e.attempts(),
-                    nextAttemptMillis,
-                    error == null ? null : error.substring(0, Math.min(300, error.length())),
-                    e.outboxId())) {
-      s.executeUpdate();
-    } catch (SQLException ex) {
-      throw new IllegalStateException("could not update the outbox: " + ex.getMessage(), ex);
-    }
+  /** Records the steps done for outbox rows in one transaction; removes the rows that are done. */
+  void outboxProgress(List<OutboxEntry> entries, List<String> errors, List<Long> nextAttempts) {
+    inTransaction(
+        c -> {
+          try (PreparedStatement delete =
+                  c.prepareStatement("DELETE FROM article_outbox WHERE outbox_id = ?");
+              PreparedStatement update =
+                  c.prepareStatement(
+                      "UPDATE article_outbox SET indexed = ?, suggested = ?, counted = ?,"
+                          + " attempts = ?, next_attempt = ?, last_error = ? WHERE outbox_id = ?")) {
+            for (int i = 0; i < entries.size(); i++) {
+              OutboxEntry e = entries.get(i);
+              if (e.indexed() && e.suggested() && e.counted()) {
+                delete.setLong(1, e.outboxId());
+                delete.addBatch();
+              } else {
+                String error = errors.get(i);
+                update.setBoolean(1, e.indexed());
+                update.setBoolean(2, e.suggested());
+                update.setBoolean(3, e.counted());
+                update.setInt(4, e.attempts());
+                update.setLong(5, nextAttempts.get(i));
+                update.setString(
+                    6, error == null ? null : error.substring(0, Math.min(300, error.length())));
+                update.setLong(7, e.outboxId());
+                update.addBatch();
+              }
+            }
+            delete.executeBatch();
+            update.executeBatch();
+          }
+          return null;
+        });
   }
 
   /** How many publications are not yet fully applied. */

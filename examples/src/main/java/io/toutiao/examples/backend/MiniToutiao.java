@@ -291,25 +291,14 @@ public final class MiniToutiao implements AutoCloseable {
               Long.toString(row.getKey().id()), row.getValue(), SearchDocument.of(row.getKey())));
     }
     ChangeSync.Result result = articleSync.apply(changes);
-    for (Map.Entry<Database.Article, Long> row : rows) {
-      if (row.getKey().status() == Database.APPROVED) {
-        addCompletion(row.getKey());
-      }
+    List<Database.Article> approved =
+        rows.stream().map(Map.Entry::getKey).filter(a -> a.status() == Database.APPROVED).toList();
+    Map<Long, String> failed = addCompletions(approved);
+    if (!failed.isEmpty()) {
+      throw new IllegalStateException("could not index the completions: " + failed);
     }
     refreshSearch();
     return result;
-  }
-
-  void addCompletion(Database.Article article) {
-    try {
-      es.index(
-          i ->
-              i.index("completions")
-                  .id(Long.toString(article.id()))
-                  .document(Map.of("suggest", List.of(article.title()))));
-    } catch (IOException e) {
-      throw new IllegalStateException("could not index the completion: " + e.getMessage(), e);
-    }
   }
 
   /**
@@ -330,6 +319,44 @@ public final class MiniToutiao implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return false;
+    }
+  }
+
+  /**
+   * Adds the titles of several articles to the suggestions in one bulk request.
+   *
+   * @param articles the articles
+   * @return the ids that failed, with the reason
+   * @throws IllegalStateException when the whole request fails
+   */
+  Map<Long, String> addCompletions(List<Database.Article> articles) {
+    Map<Long, String> failed = new LinkedHashMap<>();
+    if (articles.isEmpty()) {
+      return failed;
+    }
+    try {
+      var response =
+          es.bulk(
+              b -> {
+                for (Database.Article article : articles) {
+                  b.operations(
+                      o ->
+                          o.index(
+                              i ->
+                                  i.index("completions")
+                                      .id(Long.toString(article.id()))
+                                      .document(Map.of("suggest", List.of(article.title())))));
+                }
+                return b;
+              });
+      for (var item : response.items()) {
+        if (item.error() != null) {
+          failed.put(Long.parseLong(item.id()), item.error().type() + ": " + item.error().reason());
+        }
+      }
+      return failed;
+    } catch (IOException | RuntimeException e) {
+      throw new IllegalStateException("could not index the completions: " + e, e);
     }
   }
 

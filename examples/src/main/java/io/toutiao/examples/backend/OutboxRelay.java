@@ -4,8 +4,10 @@ import io.toutiao.cache.redis.CounterStore;
 import io.toutiao.search.ChangeSync;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -109,18 +111,29 @@ final class OutboxRelay implements AutoCloseable {
         indexError = ex.toString();
       }
     }
+    List<Database.Article> toSuggest = new ArrayList<>();
+    for (Database.OutboxEntry e : due) {
+      if (!e.suggested() && (e.indexed() || !indexFailed.contains(e.article().id()))) {
+        toSuggest.add(e.article());
+      }
+    }
+    Map<Long, String> suggestFailed = new HashMap<>();
+    try {
+      suggestFailed.putAll(app.addCompletions(toSuggest));
+    } catch (RuntimeException ex) {
+      toSuggest.forEach(a -> suggestFailed.put(a.id(), ex.toString()));
+    }
+    List<Database.OutboxEntry> progress = new ArrayList<>();
+    List<String> errors = new ArrayList<>();
+    List<Long> nextAttempts = new ArrayList<>();
+    long now = System.currentTimeMillis();
     for (Database.OutboxEntry e : due) {
       long id = e.article().id();
       boolean indexed = e.indexed() || !indexFailed.contains(id);
       String error = indexed ? null : indexError;
-      boolean suggested = e.suggested();
-      if (!suggested && indexed) {
-        try {
-          app.addCompletion(e.article());
-          suggested = true;
-        } catch (RuntimeException ex) {
-          error = ex.toString();
-        }
+      boolean suggested = e.suggested() || (indexed && !suggestFailed.containsKey(id));
+      if (indexed && !suggested) {
+        error = suggestFailed.get(id);
       }
       boolean counted = e.counted();
       if (!counted) {
@@ -141,12 +154,13 @@ final class OutboxRelay implements AutoCloseable {
             backoff,
             error);
       }
-      app.db.outboxProgress(
+      progress.add(
           new Database.OutboxEntry(
-              e.outboxId(), e.article(), e.version(), indexed, suggested, counted, attempts),
-          error,
-          System.currentTimeMillis() + (error == null ? 0 : backoff));
+              e.outboxId(), e.article(), e.version(), indexed, suggested, counted, attempts));
+      errors.add(error);
+      nextAttempts.add(now + (error == null ? 0 : backoff));
     }
+    app.db.outboxProgress(progress, errors, nextAttempts);
   }
 
   @Override
