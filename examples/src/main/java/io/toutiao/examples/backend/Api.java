@@ -435,16 +435,24 @@ final class Api {
     data.put("name", user.name());
     data.put("photo", user.photo() == null ? null : app.storage.publicUrl(user.photo()));
     data.put("intro", user.intro());
-    data.put("art_count", count(CounterStore.USER_ARTICLES, user.id()));
-    data.put("follow_count", count(CounterStore.USER_FOLLOWINGS, user.id()));
-    data.put("fans_count", count(CounterStore.USER_FOLLOWERS, user.id()));
-    data.put("like_count", count(CounterStore.USER_LIKED, user.id()));
+    Long articles = count(CounterStore.USER_ARTICLES, user.id());
+    Long follows = count(CounterStore.USER_FOLLOWINGS, user.id());
+    Long fans = count(CounterStore.USER_FOLLOWERS, user.id());
+    Long likes = count(CounterStore.USER_LIKED, user.id());
+    data.put("art_count", articles);
+    data.put("follow_count", follows);
+    data.put("fans_count", fans);
+    data.put("like_count", likes);
+    data.put(
+        "counts_unavailable", articles == null || follows == null || fans == null || likes == null);
     return data;
   }
 
-  private long count(String metric, long id) {
-    // a counter Redis cannot answer shows as 0 rather than failing the page
-    return app.counters.get(metric).getOrDefault(id, 0);
+  /** A count, or null when Redis cannot answer now (never a made-up 0). */
+  private Long count(String metric, long id) {
+    return app.redisGuard
+        .call("reading " + metric, () -> app.counters.get(metric).get(id))
+        .orElse(null);
   }
 
   private void uploadPhotos(Context ctx) {
@@ -550,17 +558,21 @@ final class Api {
             .get(id)
             .filter(a -> a.status() == Database.APPROVED || reader.orElse(-1L) == a.userId())
             .orElseThrow(() -> new ApiError(404, "Article does not exist."));
-    long reads;
-    try {
-      reads = app.counters.get(CounterStore.ARTICLE_READING).increment(id, 1);
-      app.counters.get(CounterStore.USER_ARTICLE_READING).increment(article.userId(), 1);
-      reader.ifPresent(userId -> app.readingHistory.add(userId, Long.toString(id)));
-    } catch (RedisStoreException e) {
-      // counting is not worth failing the read: the nightly correction does not cover reads,
-      // so this one is lost, and said so in the log
-      log.warn("reading of article {} not counted: {}", id, e.getMessage());
-      reads = count(CounterStore.ARTICLE_READING, id);
-    }
+    // counting is not worth failing the read: with Redis down or frozen the read is not counted
+    // (the nightly correction does not cover reads) and the counts say they are unavailable
+    Long reads =
+        app.redisGuard
+            .call(
+                "counting the reading of article " + id,
+                () -> {
+                  long n = app.counters.get(CounterStore.ARTICLE_READING).increment(id, 1);
+                  app.counters
+                      .get(CounterStore.USER_ARTICLE_READING)
+                      .increment(article.userId(), 1);
+                  reader.ifPresent(userId -> app.readingHistory.add(userId, Long.toString(id)));
+                  return n;
+                })
+            .orElse(null);
     Optional<Database.User> author = app.user(article.userId());
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("art_id", Long.toString(id));
@@ -569,8 +581,10 @@ final class Api {
     data.put("pubdate", article.createTime());
     data.put("aut_id", Long.toString(article.userId()));
     data.put("aut_name", author.map(Database.User::name).orElse(null));
+    Long likes = reads == null ? null : count(CounterStore.ARTICLE_LIKING, id);
     data.put("read_count", reads);
-    data.put("like_count", count(CounterStore.ARTICLE_LIKING, id));
+    data.put("like_count", likes);
+    data.put("counts_unavailable", reads == null || likes == null);
     ok(ctx, 200, data);
   }
 
@@ -639,7 +653,12 @@ final class Api {
     ArticleSearch.Page result = app.search.search(q, page, perPage);
     List<Long> ids = result.results().stream().map(h -> Long.parseLong(h.articleId())).toList();
     Map<Long, Database.Article> found = app.articles.getAll(ids);
-    Map<Long, Long> likes = app.counters.get(CounterStore.ARTICLE_LIKING).getAll(ids);
+    Map<Long, Long> likes =
+        app.redisGuard
+            .call(
+                "reading like counts",
+                () -> app.counters.get(CounterStore.ARTICLE_LIKING).getAll(ids))
+            .orElse(null);
     List<Map<String, Object>> results = new ArrayList<>();
     for (ArticleSearch.ArticleHit hit : result.results()) {
       Database.Article a = found.get(Long.parseLong(hit.articleId()));
@@ -651,15 +670,20 @@ final class Api {
       item.put("title", a.title());
       item.put("aut_id", Long.toString(a.userId()));
       item.put("pubdate", a.createTime());
-      item.put("like_count", likes.getOrDefault(a.id(), 0L));
+      item.put("like_count", likes == null ? null : likes.getOrDefault(a.id(), 0L));
       item.put("highlight", hit.highlights());
       results.add(item);
     }
-    optionalUser(ctx).ifPresent(userId -> app.searchHistory.add(userId, q.strip()));
+    optionalUser(ctx)
+        .ifPresent(
+            userId ->
+                app.redisGuard.run(
+                    "recording a search", () -> app.searchHistory.add(userId, q.strip())));
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("page", result.page());
     data.put("per_page", result.perPage());
     data.put("total_count", result.total());
+    data.put("counts_unavailable", likes == null);
     data.put("results", results);
     ok(ctx, 200, data);
   }

@@ -34,6 +34,7 @@ import io.toutiao.storage.qiniu.QiniuObjectStorage;
 import io.toutiao.testing.ElasticsearchServer;
 import io.toutiao.testing.RedisServer;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,7 +47,10 @@ import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import redis.clients.jedis.ConnectionPoolConfig;
+import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.util.JedisURIHelper;
 
 /**
  * The mini Toutiao backend: every toutiao-kit module wired the way a host application wires them,
@@ -78,6 +82,7 @@ public final class MiniToutiao implements AutoCloseable {
   private final List<AutoCloseable> closeables = new ArrayList<>();
 
   RedisClient redis;
+  final RedisGuard redisGuard = new RedisGuard();
   ElasticsearchClient es;
   Database db;
   SnowflakeIdGenerator ids;
@@ -125,15 +130,44 @@ public final class MiniToutiao implements AutoCloseable {
     }
   }
 
+  /** Redis timeout of every command and of waiting for a pooled connection. */
+  static final Duration REDIS_TIMEOUT = Duration.ofMillis(250);
+
+  /**
+   * A Redis client whose commands and pool waits are bounded by {@link #REDIS_TIMEOUT}, so a frozen
+   * Redis slows a request by at most that (the cache has its own, shorter bound).
+   */
+  private static RedisClient boundedRedis(URI uri) {
+    int millis = (int) REDIS_TIMEOUT.toMillis();
+    DefaultJedisClientConfig.Builder client =
+        DefaultJedisClientConfig.builder()
+            .connectionTimeoutMillis(millis)
+            .socketTimeoutMillis(millis)
+            .database(JedisURIHelper.getDBIndex(uri))
+            .ssl(JedisURIHelper.isRedisSSLScheme(uri));
+    if (JedisURIHelper.getPassword(uri) != null) {
+      client.user(JedisURIHelper.getUser(uri)).password(JedisURIHelper.getPassword(uri));
+    }
+    ConnectionPoolConfig pool = new ConnectionPoolConfig();
+    pool.setMaxTotal(32);
+    pool.setMaxIdle(32);
+    pool.setMaxWait(REDIS_TIMEOUT);
+    return RedisClient.builder()
+        .hostAndPort(JedisURIHelper.getHostAndPort(uri))
+        .clientConfig(client.build())
+        .poolConfig(pool)
+        .build();
+  }
+
   private void startServices() throws IOException {
     // Redis: cache, counters, histories, leases, revocations
     if (config.redisUrl() == null) {
       RedisServer server = RedisServer.start();
       closeables.add(server);
-      redis = RedisClient.create(server.host(), server.port());
+      redis = boundedRedis(server.uri());
       choices.add("Redis: embedded redis-server at " + server.uri());
     } else {
-      redis = RedisClient.create(config.redisUrl());
+      redis = boundedRedis(config.redisUrl());
       redis.ping();
       choices.add(
           "Redis: "
@@ -276,7 +310,8 @@ public final class MiniToutiao implements AutoCloseable {
   }
 
   private <K, V> TwoLevelCache<K, V> cache(CacheConfig.Builder<K, V> builder) {
-    TwoLevelCache<K, V> cache = new TwoLevelCache<>(builder.build(), redis);
+    TwoLevelCache<K, V> cache =
+        new TwoLevelCache<>(builder.redisTimeout(Duration.ofMillis(150)).build(), redis);
     closeables.add(0, cache);
     return cache;
   }

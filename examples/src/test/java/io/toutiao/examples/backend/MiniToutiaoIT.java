@@ -543,4 +543,43 @@ class MiniToutiaoIT {
         .as("counted once for two requests")
         .isEqualTo(countBefore + 1);
   }
+
+  @Test
+  @Order(15)
+  void withRedisFrozenReadsAnswerQuicklyWithoutCountsAndSearchWorks(RedisServer redis) {
+    org.junit.jupiter.api.Assumptions.assumeTrue(redis.isManaged());
+    HttpApi.Response before = api.get("/v1_0/articles/101", null);
+    assertThat(before.status()).isEqualTo(200);
+    assertThat(before.data().path("counts_unavailable").asBoolean()).isFalse();
+    assertThat(before.data().path("read_count").isNumber()).isTrue();
+    List<Long> millis = new java.util.ArrayList<>();
+    redis.pause();
+    try {
+      for (int i = 0; i < 40; i++) {
+        long started = System.nanoTime();
+        HttpApi.Response read = api.get("/v1_0/articles/" + (101 + i % 5), null);
+        millis.add((System.nanoTime() - started) / 1_000_000);
+        assertThat(read.status()).as(read.message()).isEqualTo(200);
+        assertThat(read.data().path("counts_unavailable").asBoolean()).isTrue();
+        assertThat(read.data().path("read_count").isNull()).as("not a made-up 0").isTrue();
+      }
+      HttpApi.Response search = api.get("/v1_0/search?q=" + q("人工智能") + "&page=1", null);
+      assertThat(search.status()).as(search.message()).isEqualTo(200);
+      assertThat(search.data().path("total_count").asLong()).isPositive();
+    } finally {
+      redis.resume();
+    }
+    millis.sort(null);
+    assertThat(millis.get(millis.size() - 1))
+        .as("slowest of 40 reads with Redis frozen: %s ms", millis)
+        .isLessThanOrEqualTo(600);
+    assertThat(millis.get(millis.size() * 9 / 10)).as("p90 %s", millis).isLessThanOrEqualTo(300);
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    boolean back = false;
+    while (!back && System.nanoTime() < deadline) {
+      HttpApi.Response after = api.get("/v1_0/articles/101", null);
+      back = after.status() == 200 && !after.data().path("counts_unavailable").asBoolean();
+    }
+    assertThat(back).as("counts are back after the thaw").isTrue();
+  }
 }
