@@ -165,6 +165,14 @@ final class Api {
   private static void checkBodySize(Context ctx) {
     long limit = bodyLimit(ctx.path());
     long length = ctx.req().getContentLengthLong();
+    if (length < 0 && ctx.header("Transfer-Encoding") != null) {
+      // a chunked body has no length to check before reading: require one
+      throw new ApiError(
+          411,
+          "Content-Length required: send the body with its length (at most "
+              + limit
+              + " bytes here).");
+    }
     if (length > limit) {
       throw new ApiError(413, "Request body too large: at most " + limit + " bytes here.");
     }
@@ -175,6 +183,7 @@ final class Api {
       case 400 -> "Bad request.";
       case 404 -> "Not found.";
       case 405 -> "Method not allowed.";
+      case 411 -> "Content-Length required.";
       case 413 -> "Request body too large.";
       case 414 -> "URI too long.";
       case 431 -> "Request headers too large.";

@@ -582,4 +582,33 @@ class MiniToutiaoIT {
     }
     assertThat(back).as("counts are back after the thaw").isTrue();
   }
+
+  @Test
+  @Order(16)
+  void aChunkedBodyWithoutLengthIsRefusedBeforeItIsRead() throws Exception {
+    java.net.URI base = java.net.URI.create(app.baseUrl());
+    try (java.net.Socket socket = new java.net.Socket(base.getHost(), base.getPort())) {
+      socket.setSoTimeout(5_000);
+      String head =
+          "POST /v1_0/authorizations HTTP/1.1\r\nHost: "
+              + base.getHost()
+              + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+              + "10\r\n{\"mobile\":\"1380\r\n"; // one chunk; the body never ends
+      socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+      socket.getOutputStream().flush();
+      java.io.BufferedReader in =
+          new java.io.BufferedReader(
+              new java.io.InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+      String status = in.readLine();
+      assertThat(status).as("answered while the body is still open").contains(" 411");
+      StringBuilder rest = new StringBuilder();
+      for (String line = in.readLine(); line != null; line = in.readLine()) {
+        rest.append(line).append('\n');
+        if (line.contains("message")) {
+          break;
+        }
+      }
+      assertThat(rest.toString()).contains("Content-Length required");
+    }
+  }
 }
