@@ -2,6 +2,7 @@ package io.toutiao.search;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch.core.SearchResponse;
+import co.elastic.clients.elasticsearch.core.search.HighlighterEncoder;
 import co.elastic.clients.elasticsearch.core.search.Hit;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,8 +39,27 @@ public final class ArticleSearch {
    * @param page the page
    * @param perPage the page size
    * @param results the hits of this page
+   * @param failedShards shards that failed to answer (their matches are missing: the page is
+   *     partial when this is above 0)
    */
-  public record Page(long total, int page, int perPage, List<ArticleHit> results) {}
+  public record Page(
+      long total, int page, int perPage, List<ArticleHit> results, int failedShards) {
+
+    /**
+     * Tells whether some shards failed, so that matches may be missing.
+     *
+     * @return true when {@link #failedShards()} is above 0
+     */
+    public boolean partial() {
+      return failedShards > 0;
+    }
+  }
+
+  /**
+   * How many characters of a field the highlighter analyses: {@value}. Longer fields are
+   * highlighted in their first part only, instead of failing the shard (and dropping its hits).
+   */
+  public static final int MAX_ANALYZED_OFFSET = 100_000;
 
   /** Ids per request when streaming every match. */
   private static final int PAGE = 500;
@@ -48,6 +68,7 @@ public final class ArticleSearch {
   private final String index;
   private final String preTag;
   private final String postTag;
+  private final boolean encodeHtml;
 
   /**
    * Creates a search over an alias with {@code <em>} highlight tags.
@@ -60,7 +81,7 @@ public final class ArticleSearch {
   }
 
   /**
-   * Creates a search.
+   * Creates a search whose highlights are HTML-encoded around the tags.
    *
    * @param client the client
    * @param index the alias
@@ -68,10 +89,27 @@ public final class ArticleSearch {
    * @param postTag highlight closing tag
    */
   public ArticleSearch(ElasticsearchClient client, String index, String preTag, String postTag) {
+    this(client, index, preTag, postTag, true);
+  }
+
+  /**
+   * Creates a search.
+   *
+   * @param client the client
+   * @param index the alias
+   * @param preTag highlight opening tag
+   * @param postTag highlight closing tag
+   * @param encodeHtml true (the default) to HTML-encode the text of highlights, so markup in an
+   *     article ({@code <script>}) comes back as text beside the tags; false only for clients that
+   *     never render highlights as HTML
+   */
+  public ArticleSearch(
+      ElasticsearchClient client, String index, String preTag, String postTag, boolean encodeHtml) {
     this.client = Objects.requireNonNull(client, "client must not be null");
     this.index = Objects.requireNonNull(index, "index must not be null");
     this.preTag = Objects.requireNonNull(preTag, "preTag must not be null");
     this.postTag = Objects.requireNonNull(postTag, "postTag must not be null");
+    this.encodeHtml = encodeHtml;
   }
 
   /**
@@ -80,7 +118,7 @@ public final class ArticleSearch {
    * @param query 1 to 50 characters after trimming
    * @param page 1-based page
    * @param perPage 10 to 50 (the reference's range)
-   * @return the page
+   * @return the page ({@link Page#partial()} when shards failed)
    * @throws IllegalArgumentException for an empty or long query or a bad page size
    * @throws SearchException.ResultWindowTooLarge when page x perPage passes 10,000
    */
@@ -116,6 +154,11 @@ public final class ArticleSearch {
                           h ->
                               h.preTags(preTag)
                                   .postTags(postTag)
+                                  .encoder(
+                                      encodeHtml
+                                          ? HighlighterEncoder.Html
+                                          : HighlighterEncoder.Default)
+                                  .maxAnalyzedOffset(MAX_ANALYZED_OFFSET)
                                   .fields("title", f -> f)
                                   .fields("content", f -> f)),
               Void.class);
@@ -124,7 +167,8 @@ public final class ArticleSearch {
         hits.add(new ArticleHit(hit.id(), hit.score() == null ? 0 : hit.score(), hit.highlight()));
       }
       long total = response.hits().total() == null ? hits.size() : response.hits().total().value();
-      return new Page(total, page, perPage, hits);
+      int failed = response.shards().failed().intValue();
+      return new Page(total, page, perPage, hits, failed);
     } catch (Exception e) {
       throw SearchException.translate("search " + index, e);
     }

@@ -122,6 +122,34 @@ class SearchIT {
         .asString()
         .isEqualTo("<b>人工智能</b>改变新闻推荐");
     assertThat(search.search("财经", 2, 10).results()).hasSize(10);
+    assertThat(page.partial()).isFalse();
+  }
+
+  @Test
+  void highlightsAreHtmlEncodedAndALongArticleCannotFailItsShard() throws IOException {
+    indexes.ensure(ARTICLES);
+    String longContent = "人工智能" + "长文".repeat(600_000) + "人工智能";
+    try (BulkWriter<Article> writer =
+        new BulkWriter<>(client, "articles", a -> Long.toString(a.article_id()), (id, r) -> {})) {
+      writer.index(
+          article(1, "人工智能<script>alert(1)</script>", "<img src=x onerror=alert(1)>人工智能", 2));
+      writer.index(article(2, "一篇很长的人工智能文章", longContent, 2));
+    }
+    refresh();
+    ArticleSearch.Page page = new ArticleSearch(client, "articles").search("人工智能", 1, 10);
+
+    assertThat(page.partial()).as("no shard failed on the 1.2M-character article").isFalse();
+    assertThat(page.total()).isEqualTo(2);
+    ArticleSearch.ArticleHit markup =
+        page.results().stream().filter(h -> h.articleId().equals("1")).findFirst().orElseThrow();
+    String title = String.join("", markup.highlights().get("title"));
+    assertThat(title)
+        .contains("<em>人工智能</em>")
+        .contains("&lt;script&gt;")
+        .doesNotContain("<script>");
+    assertThat(String.join("", markup.highlights().get("content")))
+        .contains("&lt;img")
+        .doesNotContain("<img");
   }
 
   @Test

@@ -693,6 +693,7 @@ final class Api {
     data.put("per_page", result.perPage());
     data.put("total_count", result.total());
     data.put("counts_unavailable", likes == null);
+    data.put("partial", result.partial());
     data.put("results", results);
     ok(ctx, 200, data);
   }
