@@ -179,13 +179,22 @@ public final class BulkWriter<T> implements AutoCloseable {
    * Queues a document for indexing (create or replace).
    *
    * @param document the document
+   * @throws SearchException.InvalidDocument when it cannot be serialized (not counted as submitted)
    */
   public void index(T document) {
     String id = idOf.apply(document);
     submitted.incrementAndGet();
-    add(
-        Op.first(
-            id, BulkOperation.of(op -> op.index(i -> i.index(index).id(id).document(document)))));
+    try {
+      add(
+          Op.first(
+              id, BulkOperation.of(op -> op.index(i -> i.index(index).id(id).document(document)))));
+    } catch (RuntimeException e) {
+      // the ingester serializes the document when it is queued: one that cannot be serialized
+      // never enters a request, so it is neither indexed nor failed later
+      submitted.decrementAndGet();
+      throw new SearchException.InvalidDocument(
+          "document " + id + " cannot be serialized to JSON: " + e.getClass().getSimpleName(), e);
+    }
   }
 
   /**

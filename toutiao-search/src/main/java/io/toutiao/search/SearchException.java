@@ -35,6 +35,18 @@ public class SearchException extends ToutiaoException {
     }
   }
 
+  /**
+   * A document the client cannot serialize to JSON; refused when it is queued, so nothing is sent
+   * for it and the writer's accounting stays exact.
+   */
+  public static final class InvalidDocument extends SearchException {
+    private static final long serialVersionUID = 1L;
+
+    InvalidDocument(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
   /** The index or alias does not exist. */
   public static final class IndexMissing extends SearchException {
     private static final long serialVersionUID = 1L;

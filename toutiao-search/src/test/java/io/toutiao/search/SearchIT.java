@@ -125,6 +125,41 @@ class SearchIT {
     assertThat(page.partial()).isFalse();
   }
 
+  /** A document whose serialization fails. */
+  public static final class Broken {
+    /**
+     * @return never: throws
+     */
+    public String getTitle() {
+      throw new IllegalStateException("cannot render the title");
+    }
+  }
+
+  @Test
+  void anUnserializableDocumentIsRefusedAtOnceAndTheAccountingStaysExact() {
+    indexes.ensure(ARTICLES);
+    java.util.List<String> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+    BulkWriter<Object> writer =
+        new BulkWriter<>(
+            client,
+            "articles",
+            d -> d instanceof Article a ? Long.toString(a.article_id()) : "broken",
+            (id, reason) -> failures.add(id));
+    writer.index(article(1, "好的文章", "正文", 2));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> writer.index(new Broken()))
+        .isInstanceOf(SearchException.InvalidDocument.class)
+        .hasMessageContaining("document broken cannot be serialized");
+    writer.index(article(3, "另一篇", "正文", 2));
+    long started = System.nanoTime();
+    writer.close();
+    assertThat(java.time.Duration.ofNanos(System.nanoTime() - started))
+        .isLessThan(java.time.Duration.ofSeconds(5));
+    assertThat(writer.submitted()).isEqualTo(2);
+    assertThat(writer.indexed() + writer.failed()).isEqualTo(writer.submitted());
+    assertThat(writer.indexed()).isEqualTo(2);
+    assertThat(failures).isEmpty();
+  }
+
   @Test
   void highlightsAreHtmlEncodedAndALongArticleCannotFailItsShard() throws IOException {
     indexes.ensure(ARTICLES);
