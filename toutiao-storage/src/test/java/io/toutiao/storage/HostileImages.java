@@ -1,6 +1,5 @@
 package io.toutiao.storage;
 
-import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -280,9 +279,5 @@ final class HostileImages {
                 box("hdlr", concat(new byte[8], ascii("pict"), new byte[13])),
                 box("iprp", box("ipco", properties.toByteArray()))));
     return concat(box("ftyp", brands.toByteArray()), meta, box("mdat", new byte[32]));
-  }
-
-  static BufferedImage argbImage(int width, int height) {
-    return new BufferedImage(width, height, BufferedImage.TYPE_INT_ARGB);
   }
 }

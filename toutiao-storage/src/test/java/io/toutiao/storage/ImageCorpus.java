@@ -53,10 +53,6 @@ final class ImageCorpus {
     return b.array();
   }
 
-  private static void put24(ByteBuffer b, int value) {
-    b.put((byte) value).put((byte) (value >> 8)).put((byte) (value >> 16));
-  }
-
   /** A 69-byte PNG that declares 20000x20000 pixels (1.6 GB decoded). */
   static byte[] pngBomb() {
     byte[] png = image("png", 1, 1);

@@ -250,8 +250,6 @@ public final class ImageDecoding {
         throw new InvalidImageException(reason, format + " decoder reported: " + warning);
       }
       return image;
-    } catch (OutOfMemoryError e) {
-      throw outOfMemory(format, e);
     } catch (IOException | RuntimeException e) {
       if (e instanceof InvalidImageException invalid) {
         throw invalid;

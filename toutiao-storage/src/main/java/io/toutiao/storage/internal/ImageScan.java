@@ -165,24 +165,6 @@ public final class ImageScan {
   }
 
   /**
-   * Returns how many frames were found.
-   *
-   * @return at least 1
-   */
-  public int frames() {
-    return frames;
-  }
-
-  /**
-   * Returns the pixels of all frames together.
-   *
-   * @return pixels
-   */
-  public long totalPixels() {
-    return totalPixels;
-  }
-
-  /**
    * Returns the decoded bytes per pixel to budget for.
    *
    * @return 4 or 8
