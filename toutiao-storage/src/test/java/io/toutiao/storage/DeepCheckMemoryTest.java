@@ -62,7 +62,9 @@ class DeepCheckMemoryTest {
     Matcher counts =
         Pattern.compile("ok=(\\d+) busy=(\\d+) invalid=(\\d+) other=(\\d+)").matcher(output);
     assertThat(counts.find()).as(output).isTrue();
-    assertThat(Integer.parseInt(counts.group(1))).as(output).isPositive();
+    // without the budget, most of these checks run out of memory (3 of 12 passed in a trial with
+    // an unlimited budget, the rest ended busy); with it nearly all run in turn
+    assertThat(Integer.parseInt(counts.group(1))).as(output).isGreaterThanOrEqualTo(9);
     assertThat(Integer.parseInt(counts.group(1)) + Integer.parseInt(counts.group(2)))
         .as(output)
         .isEqualTo(12);
