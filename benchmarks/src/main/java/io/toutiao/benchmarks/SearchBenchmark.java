@@ -1,6 +1,10 @@
 package io.toutiao.benchmarks;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import co.elastic.clients.elasticsearch._helpers.bulk.BulkIngester;
+import co.elastic.clients.elasticsearch._helpers.bulk.BulkListener;
+import co.elastic.clients.elasticsearch.core.BulkRequest;
+import co.elastic.clients.elasticsearch.core.BulkResponse;
 import co.elastic.clients.elasticsearch.core.SearchResponse;
 import io.toutiao.search.ArticleSearch;
 import io.toutiao.search.BulkWriter;
@@ -9,6 +13,7 @@ import io.toutiao.search.IndexSpec;
 import io.toutiao.search.SearchClientFactory;
 import io.toutiao.testing.ElasticsearchServer;
 import java.io.IOException;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -113,6 +118,61 @@ public class SearchBenchmark {
     writer.close();
     client.indices().delete(d -> d.index(index));
     return writer.indexed();
+  }
+
+  /**
+   * The client's own {@code BulkIngester} with its defaults (1000 operations or 5 MB per request,
+   * one request in flight), flushed and closed at the end.
+   *
+   * @return documents indexed
+   * @throws IOException on failure
+   */
+  @Benchmark
+  @BenchmarkMode(Mode.SingleShotTime)
+  @OutputTimeUnit(TimeUnit.MILLISECONDS)
+  public long ingester_index20k() throws IOException {
+    String index = "ingester-" + run.incrementAndGet();
+    client
+        .indices()
+        .create(c -> c.index(index).settings(s -> s.numberOfShards("1").numberOfReplicas("0")));
+    AtomicLong indexed = new AtomicLong();
+    BulkIngester<Void> ingester =
+        BulkIngester.of(
+            b ->
+                b.client(client)
+                    .listener(
+                        new BulkListener<Void>() {
+                          @Override
+                          public void beforeBulk(
+                              long executionId, BulkRequest request, List<Void> contexts) {}
+
+                          @Override
+                          public void afterBulk(
+                              long executionId,
+                              BulkRequest request,
+                              List<Void> contexts,
+                              BulkResponse response) {
+                            indexed.addAndGet(
+                                response.items().stream().filter(i -> i.error() == null).count());
+                          }
+
+                          @Override
+                          public void afterBulk(
+                              long executionId,
+                              BulkRequest request,
+                              List<Void> contexts,
+                              Throwable failure) {}
+                        }));
+    for (int i = 0; i < DOCS; i++) {
+      Article article = article(i, index);
+      ingester.add(
+          op ->
+              op.index(
+                  x -> x.index(index).id(Long.toString(article.article_id())).document(article)));
+    }
+    ingester.close();
+    client.indices().delete(d -> d.index(index));
+    return indexed.get();
   }
 
   /**

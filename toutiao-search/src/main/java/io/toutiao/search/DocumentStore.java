@@ -21,15 +21,45 @@ import java.util.function.Function;
 public final class DocumentStore<T> {
 
   /**
-   * A document with the version it was read at.
+   * A document with the version it was read at. Sequence numbers belong to one concrete index: an
+   * {@link IndexMigration} renumbers every document, so the version names the index it was read
+   * from, and {@link #replace} refuses it once the alias points elsewhere.
    *
    * @param id the id
    * @param document the document
    * @param seqNo its sequence number
    * @param primaryTerm its primary term
+   * @param index the concrete index it was read from or written to; null when unknown (then the
+   *     write goes to the alias and the check is Elasticsearch's alone)
    * @param <T> the document type
    */
-  public record Versioned<T>(String id, T document, long seqNo, long primaryTerm) {}
+  public record Versioned<T>(String id, T document, long seqNo, long primaryTerm, String index) {
+
+    /**
+     * A version without its concrete index.
+     *
+     * @param id the id
+     * @param document the document
+     * @param seqNo its sequence number
+     * @param primaryTerm its primary term
+     */
+    public Versioned(String id, T document, long seqNo, long primaryTerm) {
+      this(id, document, seqNo, primaryTerm, null);
+    }
+
+    @Override
+    public String toString() {
+      return "Versioned[id="
+          + id
+          + ", seqNo="
+          + seqNo
+          + ", primaryTerm="
+          + primaryTerm
+          + ", index="
+          + index
+          + "]";
+    }
+  }
 
   private final ElasticsearchClient client;
   private final String index;
@@ -93,33 +123,84 @@ public final class DocumentStore<T> {
             () ->
                 client.index(
                     i -> i.index(index).id(id).document(document).refresh(Refresh.WaitFor)));
-    return new Versioned<>(id, document, response.seqNo(), response.primaryTerm());
+    return new Versioned<>(
+        id, document, response.seqNo(), response.primaryTerm(), response.index());
   }
 
   /**
-   * Replaces a document only if it is still at the version that was read.
+   * Replaces a document only if it is still at the version that was read. The write goes to the
+   * concrete index the version was read from, so a version read before a migration is refused after
+   * it (the new index numbered its documents anew) instead of matching by chance.
    *
    * @param document the new content
    * @param readAt the version it is based on
    * @return the new version
-   * @throws SearchException.VersionConflict when someone changed it meanwhile
+   * @throws SearchException.VersionConflict when someone changed it meanwhile, or when it was read
+   *     from an index the alias no longer points at (read it again)
    */
   public Versioned<T> replace(T document, Versioned<T> readAt) {
     String id = idOf.apply(document);
-    IndexResponse response =
-        WriteRetry.call(
-            "replace document " + id + " in " + index,
-            blockedWriteWait,
-            () ->
-                client.index(
-                    i ->
-                        i.index(index)
-                            .id(id)
-                            .document(document)
-                            .ifSeqNo(readAt.seqNo())
-                            .ifPrimaryTerm(readAt.primaryTerm())
-                            .refresh(Refresh.WaitFor)));
-    return new Versioned<>(id, document, response.seqNo(), response.primaryTerm());
+    String target = readAt.index() == null ? index : readAt.index();
+    String action = "replace document " + id + " in " + index;
+    long deadline = System.nanoTime() + blockedWriteWait.toNanos();
+    long pause = 20;
+    while (true) {
+      // checked first: writing to an index that is gone would have Elasticsearch create it anew
+      if (readAt.index() != null && !aliasPointsAt(readAt.index())) {
+        throw movedConflict(action, readAt.index(), null);
+      }
+      try {
+        IndexResponse response =
+            client.index(
+                i ->
+                    i.index(target)
+                        .id(id)
+                        .document(document)
+                        .ifSeqNo(readAt.seqNo())
+                        .ifPrimaryTerm(readAt.primaryTerm())
+                        .refresh(Refresh.WaitFor));
+        return new Versioned<>(
+            id, document, response.seqNo(), response.primaryTerm(), response.index());
+      } catch (Exception e) {
+        SearchException failure = SearchException.translate(action, e);
+        if (readAt.index() != null
+            && (failure instanceof SearchException.IndexMissing
+                || failure instanceof SearchException.WriteBlocked)
+            && !aliasPointsAt(readAt.index())) {
+          throw movedConflict(action, readAt.index(), e);
+        }
+        if (!(failure instanceof SearchException.WriteBlocked)
+            || System.nanoTime() + pause * 1_000_000 > deadline) {
+          throw failure;
+        }
+      }
+      WriteRetry.pause(pause, action);
+      pause = Math.min(pause * 2, 500);
+    }
+  }
+
+  private SearchException movedConflict(String action, String readFrom, Exception cause) {
+    return new SearchException.VersionConflict(
+        "could not "
+            + action
+            + ": it was read from "
+            + readFrom
+            + ", which "
+            + index
+            + " no longer points at (a migration renumbered the documents); read it again",
+        cause);
+  }
+
+  /** Whether {@link #index} (an alias, or the index itself) resolves to {@code concrete}. */
+  private boolean aliasPointsAt(String concrete) {
+    if (index.equals(concrete)) {
+      return true;
+    }
+    try {
+      return client.indices().getAlias(a -> a.name(index)).result().containsKey(concrete);
+    } catch (Exception e) {
+      throw SearchException.translate("resolve alias " + index, e);
+    }
   }
 
   /**
@@ -135,7 +216,8 @@ public final class DocumentStore<T> {
         return Optional.empty();
       }
       return Optional.of(
-          new Versioned<>(id, response.source(), response.seqNo(), response.primaryTerm()));
+          new Versioned<>(
+              id, response.source(), response.seqNo(), response.primaryTerm(), response.index()));
     } catch (Exception e) {
       throw SearchException.translate("get document " + id + " from " + index, e);
     }

@@ -19,8 +19,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -58,6 +60,9 @@ public final class IndexMigration {
   /** Ids per page when looking for deleted documents (ids only, so pages can be large). */
   private static final int ID_BATCH = 10_000;
 
+  /** Tombstones replayed into the new index: those recorded since this long before the start. */
+  private static final Duration TOMBSTONE_MARGIN = Duration.ofMinutes(2);
+
   private static final Pattern VERSIONED = Pattern.compile("^(.*)_v(\\d+)$");
 
   /**
@@ -70,6 +75,8 @@ public final class IndexMigration {
    * @param caughtUp documents copied again because they changed during the copy
    * @param deleted documents removed from the new index because they were deleted meanwhile
    * @param rounds catch-up rounds, the one under the write block included
+   * @param tombstones recent deletions replayed from {@link ChangeSync}'s tombstones as versioned
+   *     deletes into the new index, so that changes older than them stay refused there
    * @param writesBlocked how long writes to the alias were refused
    * @param took the whole migration
    */
@@ -81,6 +88,7 @@ public final class IndexMigration {
       long caughtUp,
       long deleted,
       int rounds,
+      long tombstones,
       Duration writesBlocked,
       Duration took) {}
 
@@ -195,36 +203,33 @@ public final class IndexMigration {
       created = true;
       log.info("migrating {}: copying {} into {}", alias, from, to);
 
-      long checkpoint = lowestCheckpoint(from);
+      Map<String, Long> checkpoints = checkpoints(from);
       long copied = copy(from, to, -1);
       long caughtUp = 0;
       int rounds = 0;
       long changed;
       do {
-        long now = lowestCheckpoint(from);
-        changed = copy(from, to, checkpoint);
-        checkpoint = now;
+        Map<String, Long> now = checkpoints(from);
+        changed = catchUp(from, to, checkpoints);
+        checkpoints = now;
         caughtUp += changed;
         rounds++;
       } while (changed > smallRound && rounds < maxRounds);
-      long deleted = removeDeleted(from, to);
+      long deleted = removeDeleted(from, to, null);
 
       long blockStarted = System.nanoTime();
       client.indices().addBlock(b -> b.index(from).block(IndicesBlockOptions.Write));
       blocked = true;
       awaitReplicated(from);
-      changed = copy(from, to, checkpoint);
+      changed = catchUp(from, to, checkpoints);
       caughtUp += changed;
       rounds++;
+      long tombstonesReplayed = replayTombstones(alias, to, started);
       refresh(from);
       refresh(to);
-      if (count(to) != count(from)) {
-        deleted += removeDeleted(from, to);
-        refresh(to);
-      }
       long inOld = count(from);
       long inNew = count(to);
-      if (inOld != inNew) {
+      if (inNew < inOld) {
         throw new SearchException(
             "migration of "
                 + alias
@@ -238,6 +243,10 @@ public final class IndexMigration {
                 + inOld,
             null);
       }
+      // documents deleted from the old index since the last look are still in the new one; they
+      // are removed after the swap (the old index stays write-blocked, so it is a fixed reference),
+      // each only if nobody wrote it since, so the block does not grow with the index
+      Map<String, Long> swappedAt = inNew > inOld ? maxSeqNos(to) : Map.of();
       client
           .indices()
           .updateAliases(
@@ -245,7 +254,25 @@ public final class IndexMigration {
                   u.actions(a -> a.remove(r -> r.index(from).alias(alias)))
                       .actions(a -> a.add(ad -> ad.index(to).alias(alias))));
       Duration writesBlocked = Duration.ofNanos(System.nanoTime() - blockStarted);
-      if (!keepOld) {
+      blocked = false;
+      created = false;
+      boolean keep = keepOld;
+      if (!swappedAt.isEmpty()) {
+        try {
+          deleted += removeDeleted(from, to, swappedAt);
+        } catch (RuntimeException e) {
+          keep = true;
+          log.warn(
+              "migrated {} to {}, but documents deleted during the last moments may still be in"
+                  + " {}; {} is kept (write-blocked) to compare against",
+              alias,
+              to,
+              to,
+              from,
+              e);
+        }
+      }
+      if (!keep) {
         client.indices().delete(d -> d.index(from));
       }
       Result result =
@@ -257,6 +284,7 @@ public final class IndexMigration {
               caughtUp,
               deleted,
               rounds,
+              tombstonesReplayed,
               writesBlocked,
               Duration.ofNanos(System.nanoTime() - started));
       log.info("migrated {}: {}", alias, result);
@@ -389,35 +417,172 @@ public final class IndexMigration {
     return alias + "_v" + (version(alias, current) + 1);
   }
 
-  /**
-   * The lowest global checkpoint over the primary shards: every operation at or below it is on
-   * every copy. Sequence numbers are per shard, so catching up from the lowest one re-copies a few
-   * documents of the other shards, which is harmless.
-   */
-  private long lowestCheckpoint(String index) throws Exception {
-    return primarySeqNos(index).stream()
-        .mapToLong(ShardSequenceNumber::globalCheckpoint)
-        .min()
-        .orElse(-1);
+  /** Each primary shard's global checkpoint: every operation at or below it is on every copy. */
+  private Map<String, Long> checkpoints(String index) throws Exception {
+    Map<String, Long> result = new TreeMap<>();
+    primarySeqNos(index).forEach((shard, seq) -> result.put(shard, seq.globalCheckpoint()));
+    return result;
   }
 
-  private List<ShardSequenceNumber> primarySeqNos(String index) throws Exception {
+  /** Each primary shard's highest sequence number. */
+  private Map<String, Long> maxSeqNos(String index) throws Exception {
+    Map<String, Long> result = new TreeMap<>();
+    primarySeqNos(index).forEach((shard, seq) -> result.put(shard, seq.maxSeqNo()));
+    return result;
+  }
+
+  private Map<String, ShardSequenceNumber> primarySeqNos(String index) throws Exception {
     IndicesStatsResponse stats = client.indices().stats(s -> s.index(index).level(Level.Shards));
-    List<ShardSequenceNumber> result = new ArrayList<>();
-    for (List<ShardStats> copies : stats.indices().get(index).shards().values()) {
-      for (ShardStats copy : copies) {
+    Map<String, ShardSequenceNumber> result = new TreeMap<>();
+    for (Map.Entry<String, List<ShardStats>> shard :
+        stats.indices().get(index).shards().entrySet()) {
+      for (ShardStats copy : shard.getValue()) {
         if (copy.routing() != null && copy.routing().primary() && copy.seqNo() != null) {
-          result.add(copy.seqNo());
+          result.put(shard.getKey(), copy.seqNo());
         }
       }
     }
     return result;
   }
 
+  /**
+   * Copies, shard by shard, the documents whose sequence number is above that shard's checkpoint:
+   * sequence numbers are per shard, so each shard is caught up from its own, and a skewed index
+   * copies only what changed.
+   */
+  private long catchUp(String from, String to, Map<String, Long> checkpoints) throws Exception {
+    // bounded by what each shard had when the round began: documents written meanwhile are for
+    // the next round, so a round ends even while writers keep writing
+    Map<String, Long> upTo = maxSeqNos(from);
+    refresh(from);
+    long copied = 0;
+    for (Map.Entry<String, Long> shard : checkpoints.entrySet()) {
+      long[] n = {0};
+      long last = upTo.getOrDefault(shard.getKey(), Long.MAX_VALUE);
+      scanShard(
+          from,
+          shard.getKey(),
+          shard.getValue(),
+          last,
+          true,
+          batchSize,
+          hits -> {
+            copyHits(to, hits);
+            n[0] += hits.size();
+          });
+      copied += n[0];
+    }
+    return copied;
+  }
+
+  /**
+   * Hands every page of one shard's documents with {@code above < _seq_no <= atMost} to {@code
+   * page}, in sequence-number order.
+   */
+  private void scanShard(
+      String index,
+      String shard,
+      long above,
+      long atMost,
+      boolean source,
+      int pageSize,
+      Consumer<List<Hit<JsonData>>> page) {
+    List<co.elastic.clients.elasticsearch._types.FieldValue> after = null;
+    while (true) {
+      List<co.elastic.clients.elasticsearch._types.FieldValue> from = after;
+      SearchResponse<JsonData> response =
+          call(
+              () ->
+                  client.search(
+                      s -> {
+                        s.index(index)
+                            .preference("_shards:" + shard)
+                            .size(pageSize)
+                            .version(true)
+                            .seqNoPrimaryTerm(true)
+                            .trackTotalHits(t -> t.enabled(false))
+                            .query(
+                                q ->
+                                    q.range(
+                                        r ->
+                                            r.untyped(
+                                                u ->
+                                                    u.field("_seq_no")
+                                                        .gt(JsonData.of(above))
+                                                        .lte(JsonData.of(atMost)))))
+                            .sort(o -> o.field(f -> f.field("_seq_no")));
+                        if (!source) {
+                          s.source(src -> src.fetch(false));
+                        }
+                        if (from != null) {
+                          s.searchAfter(from);
+                        }
+                        return s;
+                      },
+                      JsonData.class));
+      SearchException.requireAllShards(response, "scan shard " + shard + " of " + index);
+      List<Hit<JsonData>> hits = response.hits().hits();
+      if (hits.isEmpty()) {
+        return;
+      }
+      page.accept(hits);
+      if (hits.size() < pageSize) {
+        return;
+      }
+      after = hits.get(hits.size() - 1).sort();
+    }
+  }
+
+  /**
+   * Under the write block: replays the deletions {@link ChangeSync} recorded since shortly before
+   * the migration began as versioned deletes into the new index. They remove documents deleted
+   * since they were copied and leave Elasticsearch's own tombstones there, so a change that raced
+   * with a deletion is refused in the new index as it would have been in the old one. The work
+   * grows with the deletions made during the migration, not with the index.
+   */
+  private long replayTombstones(String alias, String to, long startedNanos) throws Exception {
+    String tombstones = ChangeSync.tombstoneIndexOf(alias);
+    if (!client.indices().exists(e -> e.index(tombstones)).value()) {
+      return 0;
+    }
+    refresh(tombstones);
+    long since =
+        System.currentTimeMillis()
+            - (System.nanoTime() - startedNanos) / 1_000_000
+            - TOMBSTONE_MARGIN.toMillis();
+    long[] replayed = {0};
+    scan(
+        tombstones,
+        Query.of(
+            q ->
+                q.range(
+                    r -> r.untyped(u -> u.field(ChangeSync.DELETED_AT).gte(JsonData.of(since))))),
+        true,
+        batchSize,
+        hits -> {
+          List<BulkOperation> ops = new ArrayList<>();
+          for (Hit<JsonData> hit : hits) {
+            ops.add(
+                BulkOperation.of(
+                    o ->
+                        o.delete(
+                            d ->
+                                d.index(to)
+                                    .id(hit.id())
+                                    .version(hit.version())
+                                    .versionType(VersionType.External))));
+          }
+          bulk(to, ops);
+          replayed[0] += ops.size();
+        });
+    return replayed[0];
+  }
+
   /** Under the write block: waits until every operation a shard accepted is on every copy. */
   private void awaitReplicated(String index) throws Exception {
     long deadline = System.nanoTime() + replicationWait.toNanos();
-    while (!primarySeqNos(index).stream().allMatch(s -> s.globalCheckpoint() == s.maxSeqNo())) {
+    while (!primarySeqNos(index).values().stream()
+        .allMatch(s -> s.globalCheckpoint() == s.maxSeqNo())) {
       if (System.nanoTime() > deadline) {
         throw new SearchException(
             "writes to " + index + " did not reach every copy within " + replicationWait, null);
@@ -444,22 +609,25 @@ public final class IndexMigration {
         true,
         batchSize,
         hits -> {
-          List<String> conflicts =
-              bulk(to, hits.stream().map(hit -> copyOf(hit, to, true)).toList());
-          if (!conflicts.isEmpty()) {
-            // the id was deleted and created again after its tombstone expired, so its version
-            // restarted: copy the content without the version
-            Set<String> again = new HashSet<>(conflicts);
-            bulk(
-                to,
-                hits.stream()
-                    .filter(hit -> again.contains(hit.id()))
-                    .map(hit -> copyOf(hit, to, false))
-                    .toList());
-          }
+          copyHits(to, hits);
           copied[0] += hits.size();
         });
     return copied[0];
+  }
+
+  private void copyHits(String to, List<Hit<JsonData>> hits) {
+    List<String> conflicts = bulk(to, hits.stream().map(hit -> copyOf(hit, to, true)).toList());
+    if (!conflicts.isEmpty()) {
+      // the id was deleted and created again after its tombstone expired, so its version
+      // restarted: copy the content without the version
+      Set<String> again = new HashSet<>(conflicts);
+      bulk(
+          to,
+          hits.stream()
+              .filter(hit -> again.contains(hit.id()))
+              .map(hit -> copyOf(hit, to, false))
+              .toList());
+    }
   }
 
   private static BulkOperation copyOf(Hit<JsonData> hit, String to, boolean keepVersion) {
@@ -474,16 +642,18 @@ public final class IndexMigration {
                 }));
   }
 
-  /** Deletes from {@code to} the documents that {@code from} no longer has. */
-  private long removeDeleted(String from, String to) throws Exception {
+  /**
+   * Deletes from {@code to} the documents that {@code from} no longer has. Before the swap ({@code
+   * swappedAt} null) every document of {@code to} is looked at and deleted outright (only the
+   * migration writes to it). After the swap only those {@code to} held at the swap (sequence number
+   * at most {@code swappedAt} of their shard), each deleted only if still at the version looked at,
+   * so a write made through the alias since the swap is never undone.
+   */
+  private long removeDeleted(String from, String to, Map<String, Long> swappedAt) throws Exception {
     refresh(from);
     refresh(to);
     long[] deleted = {0};
-    scan(
-        to,
-        Query.of(q -> q.matchAll(m -> m)),
-        false,
-        ID_BATCH,
+    Consumer<List<Hit<JsonData>>> page =
         hits -> {
           List<String> ids = hits.stream().map(Hit::id).toList();
           SearchResponse<Void> present =
@@ -497,6 +667,7 @@ public final class IndexMigration {
                                   .trackTotalHits(t -> t.enabled(false))
                                   .query(q -> q.ids(i -> i.values(ids))),
                           Void.class));
+          SearchException.requireAllShards(present, "look up ids in " + from);
           Set<String> kept = new HashSet<>();
           present.hits().hits().forEach(h -> kept.add(h.id()));
           List<BulkOperation> ops = new ArrayList<>();
@@ -504,14 +675,27 @@ public final class IndexMigration {
             if (!kept.contains(hit.id())) {
               ops.add(
                   BulkOperation.of(
-                      o -> o.delete(d -> d.index(to).id(hit.id()).routing(hit.routing()))));
+                      o ->
+                          o.delete(
+                              d -> {
+                                d.index(to).id(hit.id()).routing(hit.routing());
+                                return swappedAt == null
+                                    ? d
+                                    : d.ifSeqNo(hit.seqNo()).ifPrimaryTerm(hit.primaryTerm());
+                              })));
             }
           }
           if (!ops.isEmpty()) {
-            bulk(to, ops);
-            deleted[0] += ops.size();
+            deleted[0] += ops.size() - bulk(to, ops).size();
           }
-        });
+        };
+    if (swappedAt == null) {
+      scan(to, Query.of(q -> q.matchAll(m -> m)), false, ID_BATCH, page);
+    } else {
+      for (Map.Entry<String, Long> shard : swappedAt.entrySet()) {
+        scanShard(to, shard.getKey(), -1, shard.getValue(), false, ID_BATCH, page);
+      }
+    }
     return deleted[0];
   }
 

@@ -40,6 +40,12 @@ public final class IndexSpec {
 
   private record Field(FieldType type, boolean chinese, String analyzer) {}
 
+  /**
+   * The subfield of every Chinese text field indexed by single characters ({@code standard}
+   * analyzer), e.g. {@code title.chars}.
+   */
+  public static final String CHARS = "chars";
+
   private final String name;
   private final Map<String, Field> fields;
   private final int shards;
@@ -137,6 +143,13 @@ public final class IndexSpec {
       String analyzer = field.chinese() ? chineseAnalyzer : field.analyzer();
       if (analyzer != null) {
         json.append(",\"analyzer\":\"").append(analyzer).append('"');
+      }
+      if (field.chinese()) {
+        // single characters beside the words, so a one-character query finds its documents
+        // whatever the word analyzer made of the text
+        json.append(",\"fields\":{\"")
+            .append(CHARS)
+            .append("\":{\"type\":\"text\",\"analyzer\":\"standard\"}}");
       }
       json.append('}');
       first = false;

@@ -98,6 +98,7 @@ final class PointInTimeScan implements Iterator<List<Hit<JsonData>>>, AutoClosea
       if (response.pitId() != null) {
         pitId = response.pitId();
       }
+      SearchException.requireAllShards(response, "page through " + index);
       List<Hit<JsonData>> hits = response.hits().hits();
       if (hits.size() < pageSize) {
         close();

@@ -148,6 +148,35 @@ public class SearchException extends ToutiaoException {
   }
 
   /**
+   * Fails when some shard did not answer a search: a scan that silently missed a shard would copy
+   * or compare only part of an index.
+   *
+   * @param response the answer
+   * @param action what was being done
+   */
+  static void requireAllShards(
+      co.elastic.clients.elasticsearch.core.SearchResponse<?> response, String action) {
+    var shards = response.shards();
+    if (shards != null && shards.failed().intValue() > 0) {
+      String reason =
+          shards.failures().isEmpty()
+              ? "no reason given"
+              : String.valueOf(shards.failures().get(0).reason().reason());
+      throw new Unavailable(
+          "could not "
+              + action
+              + ": "
+              + shards.failed()
+              + " of "
+              + shards.total()
+              + " shards failed (first: "
+              + reason
+              + ")",
+          null);
+    }
+  }
+
+  /**
    * Whether an error is an index write block that will be lifted (not a read-only disk flood-stage
    * block, which needs an operator).
    *

@@ -12,8 +12,8 @@ import java.util.Set;
 
 /**
  * The reference's search suggestions: the completion suggester on {@code completions.suggest}
- * first; when it finds nothing, a term suggester on the articles' {@code title} (spelling-style
- * corrections). Options are de-duplicated, in order. Thread-safe.
+ * first; when it finds nothing, term suggesters on the articles' {@code title.chars} and {@code
+ * title} (spelling-style corrections). Options are de-duplicated, in order. Thread-safe.
  */
 public final class Suggester {
 
@@ -80,9 +80,21 @@ public final class Suggester {
                       .suggest(
                           g ->
                               g.suggesters(
-                                  "s", x -> x.text(text).term(t -> t.field("title").size(SIZE)))),
+                                      "s",
+                                      x ->
+                                          x.text(text)
+                                              .term(
+                                                  t ->
+                                                      t.field("title." + IndexSpec.CHARS)
+                                                          .size(SIZE)))
+                                  .suggesters(
+                                      "t",
+                                      x -> x.text(text).term(t -> t.field("title").size(SIZE)))),
               Void.class);
+      // the single-character subfield keeps whole Latin words unstemmed; the word field covers
+      // indexes made before it existed
       collect(corrections.suggest(), options);
+      collect(corrections.suggest(), "t", options);
       return limit(options);
     } catch (Exception e) {
       throw SearchException.translate("suggest for '" + text + "'", e);
@@ -90,7 +102,12 @@ public final class Suggester {
   }
 
   private static void collect(Map<String, List<Suggestion<Void>>> suggest, Set<String> options) {
-    for (Suggestion<Void> suggestion : suggest.getOrDefault("s", List.of())) {
+    collect(suggest, "s", options);
+  }
+
+  private static void collect(
+      Map<String, List<Suggestion<Void>>> suggest, String name, Set<String> options) {
+    for (Suggestion<Void> suggestion : suggest.getOrDefault(name, List.of())) {
       if (suggestion.isCompletion()) {
         suggestion.completion().options().forEach(o -> options.add(o.text()));
       } else if (suggestion.isTerm()) {

@@ -144,6 +144,8 @@ class MigrationIT {
               }));
     }
     // versioned changes for ids i % 10 == 5, sent in batches
+    AtomicLong lateChanges = new AtomicLong();
+    AtomicLong lateApplied = new AtomicLong();
     ChangeSync<Article> sync = new ChangeSync<>(client, "articles");
     writers.add(
         pool.submit(
@@ -168,29 +170,61 @@ class MigrationIT {
                   }
                   model.putAll(expected);
                   acknowledged.addAndGet(batch.size());
+                  // a late, older change of every id just deleted: it must never re-create it
+                  List<ChangeSync.Change<Article>> late = new ArrayList<>();
+                  for (ChangeSync.Change<Article> c : batch) {
+                    if (c.document() == null && expected.get(c.id()).isEmpty()) {
+                      late.add(
+                          new ChangeSync.Change<>(
+                              c.id(), c.version() - 1, article(Long.parseLong(c.id()), "迟到")));
+                    }
+                  }
+                  if (!late.isEmpty()) {
+                    ChangeSync.Result refused = sync.apply(late);
+                    lateChanges.addAndGet(late.size());
+                    lateApplied.addAndGet(refused.applied());
+                  }
                 } catch (Throwable e) {
                   errors.add(e);
                   return;
                 }
               }
             }));
-    // bulk ingestion of new ids
+    // bulk ingestion: rewrites, deletes and re-creates of ids i % 10 == 6, and new ids; the
+    // writer keeps each id's writes in order, so its model is the last write queued
     Map<String, String> bulkFailures = new ConcurrentHashMap<>();
     BulkWriter<Article> bulk =
-        new BulkWriter<>(client, "articles", MigrationIT::id, bulkFailures::put);
-    List<Article> bulkWritten = new CopyOnWriteArrayList<>();
+        new BulkWriter<>(client, "articles", MigrationIT::id, bulkFailures::put, 200, 1 << 20, 2);
+    Map<String, Optional<Article>> bulkModel = new ConcurrentHashMap<>();
     writers.add(
         pool.submit(
             () -> {
+              Random random = new Random(6);
               long next = 900_000;
+              int n = 0;
               while (!stop.get()) {
-                Article a = article(next++, "批量" + next);
-                bulk.index(a);
-                bulkWritten.add(a);
-                try {
-                  Thread.sleep(1);
-                } catch (InterruptedException e) {
-                  return;
+                n++;
+                if (n % 3 == 0) {
+                  Article a = article(next++, "批量" + n);
+                  bulk.index(a);
+                  bulkModel.put(id(a), Optional.of(a));
+                } else {
+                  String existing = Integer.toString(random.nextInt(1200) * 10 + 6);
+                  if (random.nextInt(4) == 0) {
+                    bulk.delete(existing);
+                    bulkModel.put(existing, Optional.empty());
+                  } else {
+                    Article a = article(Long.parseLong(existing), "批量改写" + n);
+                    bulk.index(a);
+                    bulkModel.put(existing, Optional.of(a));
+                  }
+                }
+                if (n % 5 == 0) {
+                  try {
+                    Thread.sleep(5);
+                  } catch (InterruptedException e) {
+                    return;
+                  }
                 }
               }
             }));
@@ -215,7 +249,7 @@ class MigrationIT {
 
     assertThat(errors).isEmpty();
     assertThat(bulkFailures).isEmpty();
-    assertThat(bulk.indexed()).isEqualTo(bulk.submitted()).isEqualTo(bulkWritten.size());
+    assertThat(bulk.indexed()).isEqualTo(bulk.submitted());
     assertThat(result.from()).isEqualTo("articles_v1");
     assertThat(result.to()).isEqualTo("articles_v2");
     assertThat(result.copied()).as("less what was deleted before the copy").isGreaterThan(11_000);
@@ -234,9 +268,7 @@ class MigrationIT {
                 .properties())
         .containsKey("tag");
 
-    for (Article a : bulkWritten) {
-      model.put(id(a), Optional.of(a));
-    }
+    model.putAll(bulkModel);
     client.indices().refresh(r -> r.index("articles"));
     List<String> ids = new ArrayList<>(model.keySet());
     List<String> wrong = new ArrayList<>();
@@ -253,9 +285,171 @@ class MigrationIT {
         }
       }
     }
-    assertThat(wrong).isEmpty();
+    assertThat(lateChanges.get()).as("late changes sent").isPositive();
+    assertThat(lateApplied.get()).as("late changes applied over a deletion").isZero();
+    assertThat(wrong).as("lost, stale or resurrected ids").isEmpty();
+    assertThat(result.writesBlocked()).as("write block").isLessThan(Duration.ofSeconds(5));
+    org.slf4j.LoggerFactory.getLogger(MigrationIT.class)
+        .info(
+            "migration under writers: {}; {} late changes refused; {} ids checked, 0 wrong",
+            result,
+            lateChanges.get(),
+            ids.size());
     long present = model.values().stream().filter(Optional::isPresent).count();
     assertThat(client.count(c -> c.index("articles")).count()).isEqualTo(present);
+  }
+
+  @Test
+  void aVersionReadBeforeAMigrationIsRefusedAfterIt() throws Exception {
+    indexes.ensure(V1);
+    DocumentStore<Article> store =
+        new DocumentStore<>(client, "articles", Article.class, MigrationIT::id)
+            .withBlockedWriteWait(Duration.ofSeconds(2));
+    for (int i = 0; i < 40; i++) {
+      store.index(article(i, "第" + i + "篇"));
+    }
+    DocumentStore.Versioned<Article> readBefore = store.get("7").orElseThrow();
+    assertThat(readBefore.index()).isEqualTo("articles_v1");
+
+    IndexMigration.of(client, V2).analyzer("cjk").run();
+    // the copy renumbers: some document of the new index now has the old sequence number
+    DocumentStore.Versioned<Article> other = store.get("7").orElseThrow();
+    store.replace(article(7, "别人的修改"), other);
+
+    assertThatThrownBy(() -> store.replace(article(7, "基于旧版本的修改"), readBefore))
+        .isInstanceOf(SearchException.VersionConflict.class)
+        .hasMessageContaining("articles_v1")
+        .hasMessageContaining("read it again");
+    assertThat(store.get("7").orElseThrow().document().title()).isEqualTo("别人的修改");
+
+    // with the old index kept (write-blocked), the same
+    DocumentStore.Versioned<Article> readInV2 = store.get("8").orElseThrow();
+    IndexMigration.of(client, V2).analyzer("cjk").keepOldIndex(true).run();
+    assertThatThrownBy(() -> store.replace(article(8, "旧版本"), readInV2))
+        .isInstanceOf(SearchException.VersionConflict.class)
+        .hasMessageContaining("articles_v2");
+    DocumentStore.Versioned<Article> fresh = store.get("8").orElseThrow();
+    assertThat(store.replace(article(8, "新版本"), fresh).index()).isEqualTo("articles_v3");
+  }
+
+  @Test
+  void aChangeOlderThanADeletionIsRefusedBeforeDuringAndAfterAMigration() throws Exception {
+    indexes.ensure(V1);
+    ChangeSync<Article> sync = new ChangeSync<>(client, "articles");
+    sync.apply(
+        List.of(
+            new ChangeSync.Change<>("1", 10, article(1, "第10版")),
+            new ChangeSync.Change<>("2", 10, article(2, "第10版"))));
+    sync.apply(List.of(new ChangeSync.Change<>("1", 20, null)));
+    assertThat(sync.apply(List.of(new ChangeSync.Change<>("1", 15, article(1, "迟到")))).stale())
+        .as("before")
+        .isEqualTo(1);
+
+    AtomicBoolean stop = new AtomicBoolean();
+    AtomicLong applied = new AtomicLong();
+    AtomicLong sent = new AtomicLong();
+    Thread late =
+        new Thread(
+            () -> {
+              long v = 11;
+              while (!stop.get()) {
+                sent.incrementAndGet();
+                applied.addAndGet(
+                    sync.apply(List.of(new ChangeSync.Change<>("1", 19, article(1, "迟到"))))
+                        .applied());
+                if (v == 11) {
+                  sync.apply(List.of(new ChangeSync.Change<>("2", 30, null)));
+                }
+                applied.addAndGet(
+                    sync.apply(List.of(new ChangeSync.Change<>("2", 29, article(2, "迟到"))))
+                        .applied());
+                v++;
+              }
+            });
+    late.start();
+    try {
+      IndexMigration.of(client, V2).analyzer("cjk").run();
+    } finally {
+      stop.set(true);
+      late.join();
+    }
+    assertThat(sent.get()).as("late changes during the migration").isPositive();
+    assertThat(applied.get()).as("late changes applied").isZero();
+    // after it, also when Elasticsearch's own tombstones are gone (a fresh index has none)
+    assertThat(
+            sync.apply(
+                    List.of(
+                        new ChangeSync.Change<>("1", 19, article(1, "迟到")),
+                        new ChangeSync.Change<>("2", 29, article(2, "迟到"))))
+                .stale())
+        .as("after")
+        .isEqualTo(2);
+    client.indices().refresh(r -> r.index("articles"));
+    assertThat(client.count(c -> c.index("articles")).count()).isZero();
+    assertThat(sync.apply(List.of(new ChangeSync.Change<>("1", 21, article(1, "重建")))).applied())
+        .as("a newer change re-creates it")
+        .isEqualTo(1);
+    assertThat(sync.purgeTombstones(java.time.Instant.now().plusSeconds(1))).isEqualTo(2);
+  }
+
+  @Test
+  void aSkewedIndexCatchesUpShardByShardInFewRounds() throws Exception {
+    IndexSpec skewed = IndexSpec.articles().shards(3).replicas(0).build();
+    indexes.ensure(skewed);
+    try (BulkWriter<Article> writer =
+        new BulkWriter<>(client, "articles", MigrationIT::id, (id, r) -> {})) {
+      for (int i = 0; i < 30; i++) {
+        writer.index(article(i, "冷" + i));
+      }
+    }
+    // one hot shard: every write routed the same way, thousands of operations
+    for (int round = 0; round < 3; round++) {
+      List<co.elastic.clients.elasticsearch.core.bulk.BulkOperation> ops = new ArrayList<>();
+      for (int i = 0; i < 3000; i++) {
+        long id = 10_000 + i;
+        String title = "热" + round;
+        ops.add(
+            co.elastic.clients.elasticsearch.core.bulk.BulkOperation.of(
+                o ->
+                    o.index(
+                        x ->
+                            x.index("articles")
+                                .id(Long.toString(id))
+                                .routing("hot")
+                                .document(article(id, title)))));
+      }
+      client.bulk(b -> b.operations(ops));
+    }
+    AtomicBoolean stop = new AtomicBoolean();
+    Thread writer =
+        new Thread(
+            () -> {
+              int n = 0;
+              while (!stop.get()) {
+                long id = 10_000 + (n++ % 3000);
+                try {
+                  client.index(
+                      x ->
+                          x.index("articles")
+                              .id(Long.toString(id))
+                              .routing("hot")
+                              .document(article(id, "写" + id)));
+                } catch (Exception e) {
+                  // refused by the write block at the end
+                }
+              }
+            });
+    writer.start();
+    IndexMigration.Result result;
+    try {
+      Thread.sleep(300);
+      result = IndexMigration.of(client, V2).analyzer("cjk").batchSize(500).catchUp(20, 200).run();
+    } finally {
+      stop.set(true);
+      writer.join();
+    }
+    assertThat(result.rounds()).as(result.toString()).isLessThanOrEqualTo(8);
+    assertThat(result.caughtUp()).as(result.toString()).isLessThan(3 * result.copied());
   }
 
   @Test

@@ -56,8 +56,8 @@ class SearchIT {
   }
 
   @Test
-  void detectsTheCjkAnalyzerAndCreatesAVersionedIndexBehindTheAlias() {
-    assertThat(indexes.chineseAnalyzer()).isEqualTo("cjk");
+  void detectsTheBestChineseAnalyzerAndCreatesAVersionedIndexBehindTheAlias() {
+    assertThat(indexes.chineseAnalyzer()).as("the test node has smartcn").isEqualTo("smartcn");
     assertThat(indexes.ensure(ARTICLES)).isEqualTo("articles_v1");
     assertThat(indexes.ensure(ARTICLES)).as("idempotent").isEqualTo("articles_v1");
   }
@@ -123,6 +123,53 @@ class SearchIT {
         .isEqualTo("<b>人工智能</b>改变新闻推荐");
     assertThat(search.search("财经", 2, 10).results()).hasSize(10);
     assertThat(page.partial()).isFalse();
+  }
+
+  /**
+   * A small judged set: for each query, the ids that must rank in the top results and those that
+   * must not appear (or must rank below every relevant one).
+   */
+  @Test
+  void realChineseWordsRankDocumentsWithEveryWordFirstAndFindSingleCharacters() throws IOException {
+    indexes.ensure(ARTICLES);
+    try (BulkWriter<Article> writer =
+        new BulkWriter<>(client, "articles", a -> Long.toString(a.article_id()), (id, r) -> {})) {
+      writer.index(article(1, "人工智能改变新闻推荐", "算法让每个人看到不同的头条", 2));
+      writer.index(article(2, "医院引入人工智能辅助诊断", "医生与机器合作", 2));
+      writer.index(article(3, "公园人工湖开放", "市民在人工湖边散步", 2));
+      writer.index(article(4, "智能手机销量上涨", "新款手机发布", 2));
+      writer.index(article(5, "小猫咪的一天", "家里的小猫喜欢晒太阳", 2));
+      writer.index(article(6, "猫咖啡馆开业", "顾客可以和猫一起喝咖啡", 2));
+      writer.index(article(7, "熊猫宝宝满月", "动物园的大熊猫", 2));
+      writer.index(article(8, "股市行情", "今日大盘上涨", 2));
+      for (int i = 20; i < 40; i++) {
+        writer.index(article(i, "人工费用上涨" + i, "装修人工成本", 2));
+      }
+    }
+    refresh();
+    ArticleSearch search = new ArticleSearch(client, "articles");
+
+    List<String> ai = ids(search.search("人工智能", 1, 10));
+    assertThat(ai).as("人工智能: %s", ai).hasSizeGreaterThanOrEqualTo(2);
+    assertThat(ai.subList(0, 2)).as("人工智能: %s", ai).containsExactlyInAnyOrder("1", "2");
+
+    List<String> cat = ids(search.search("猫", 1, 10));
+    assertThat(cat).as("猫: %s", cat).contains("5", "6", "7").doesNotContain("8", "1");
+
+    List<String> lake = ids(search.search("人工湖", 1, 10));
+    assertThat(lake).as("人工湖: %s", lake).startsWith("3");
+
+    String emoji = "😀".repeat(ArticleSearch.MAX_QUERY_LENGTH);
+    assertThat(search.search(emoji, 1, 10).total())
+        .as("50 code points (100 chars) is within the limit")
+        .isZero();
+    assertThatThrownBy(() -> search.search(emoji + "😀", 1, 10))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("got 51");
+  }
+
+  private static List<String> ids(ArticleSearch.Page page) {
+    return page.results().stream().map(ArticleSearch.ArticleHit::articleId).toList();
   }
 
   /** A document whose serialization fails. */

@@ -10,6 +10,7 @@ import org.apache.lucene.analysis.TokenStream;
 import org.apache.lucene.analysis.cjk.CJKAnalyzer;
 import org.apache.lucene.analysis.cjk.CJKBigramFilter;
 import org.apache.lucene.analysis.cjk.CJKWidthFilter;
+import org.apache.lucene.analysis.cn.smart.SmartChineseAnalyzer;
 import org.elasticsearch.cluster.metadata.IndexNameExpressionResolver;
 import org.elasticsearch.cluster.node.DiscoveryNodes;
 import org.elasticsearch.cluster.service.ClusterService;
@@ -30,8 +31,9 @@ import org.elasticsearch.rest.RestController;
 import org.elasticsearch.rest.RestHandler;
 
 /**
- * Registers the {@code cjk} analyzer, the {@code cjk_bigram} and {@code cjk_width} token filters,
- * and a handler for {@code GET /} and {@code HEAD /}.
+ * Registers the {@code cjk} analyzer, the {@code smartcn} analyzer (Lucene's SmartChineseAnalyzer,
+ * as the analysis-smartcn plugin does: real Chinese words), the {@code cjk_bigram} and {@code
+ * cjk_width} token filters, and a handler for {@code GET /} and {@code HEAD /}.
  *
  * <p>The integ-test distribution of Elasticsearch ships without the analysis-common and rest-root
  * modules; this plugin restores the parts that tests of Chinese full-text search and the Java
@@ -54,7 +56,12 @@ public final class ToutiaoTestPlugin extends Plugin implements AnalysisPlugin, A
   @Override
   public Map<String, AnalysisProvider<AnalyzerProvider<? extends Analyzer>>> getAnalyzers() {
     return Map.of(
-        "cjk", (indexSettings, environment, name, settings) -> new CjkProvider(name, settings));
+        "cjk",
+        (indexSettings, environment, name, settings) ->
+            new Provider<>(name, settings, new CJKAnalyzer()),
+        "smartcn",
+        (indexSettings, environment, name, settings) ->
+            new Provider<>(name, settings, new SmartChineseAnalyzer()));
   }
 
   @Override
@@ -95,15 +102,16 @@ public final class ToutiaoTestPlugin extends Plugin implements AnalysisPlugin, A
     };
   }
 
-  private static final class CjkProvider extends AbstractIndexAnalyzerProvider<CJKAnalyzer> {
-    private final CJKAnalyzer analyzer = new CJKAnalyzer();
+  private static final class Provider<A extends Analyzer> extends AbstractIndexAnalyzerProvider<A> {
+    private final A analyzer;
 
-    CjkProvider(String name, Settings settings) {
+    Provider(String name, Settings settings, A analyzer) {
       super(name, settings);
+      this.analyzer = analyzer;
     }
 
     @Override
-    public CJKAnalyzer get() {
+    public A get() {
       return analyzer;
     }
   }

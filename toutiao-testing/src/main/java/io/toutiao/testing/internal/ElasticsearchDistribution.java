@@ -39,6 +39,10 @@ import java.util.zip.ZipFile;
  */
 public final class ElasticsearchDistribution {
 
+  /** A class of Lucene's smartcn analyzer, whose jar goes into the plugin folder. */
+  private static final String SMARTCN_CLASS =
+      "org/apache/lucene/analysis/cn/smart/SmartChineseAnalyzer.class";
+
   /** Name of the plugin folder under {@code plugins/}. */
   public static final String PLUGIN_NAME = "toutiao-test";
 
@@ -241,9 +245,30 @@ public final class ElasticsearchDistribution {
             pluginDir.resolve("plugin-descriptor.properties"),
             StandardCopyOption.REPLACE_EXISTING);
       }
+      Path smartcn = jarOfClass(SMARTCN_CLASS);
+      if (smartcn != null) {
+        Path target = pluginDir.resolve(smartcn.getFileName());
+        if (!Files.exists(target) || Files.size(target) != Files.size(smartcn)) {
+          Files.copy(smartcn, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
       makeReadableByAll(pluginDir);
     } catch (IOException e) {
       throw new UncheckedIOException("could not install the test plugin into " + pluginDir, e);
+    }
+  }
+
+  /** The jar a class is loaded from, or null when it is not on the class path as a jar. */
+  private static Path jarOfClass(String resource) throws IOException {
+    URL url = ElasticsearchDistribution.class.getClassLoader().getResource(resource);
+    if (url == null || !"jar".equals(url.getProtocol())) {
+      return null;
+    }
+    JarURLConnection connection = (JarURLConnection) url.openConnection();
+    try {
+      return Paths.get(connection.getJarFileURL().toURI());
+    } catch (URISyntaxException | IllegalArgumentException e) {
+      return null;
     }
   }
 
