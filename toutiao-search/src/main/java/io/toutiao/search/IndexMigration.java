@@ -5,9 +5,11 @@ import co.elastic.clients.elasticsearch._types.Level;
 import co.elastic.clients.elasticsearch._types.VersionType;
 import co.elastic.clients.elasticsearch._types.query_dsl.Query;
 import co.elastic.clients.elasticsearch.core.BulkResponse;
+import co.elastic.clients.elasticsearch.core.MgetResponse;
 import co.elastic.clients.elasticsearch.core.SearchResponse;
 import co.elastic.clients.elasticsearch.core.bulk.BulkOperation;
 import co.elastic.clients.elasticsearch.core.bulk.BulkResponseItem;
+import co.elastic.clients.elasticsearch.core.mget.MultiGetResponseItem;
 import co.elastic.clients.elasticsearch.core.search.Hit;
 import co.elastic.clients.elasticsearch.indices.IndicesStatsResponse;
 import co.elastic.clients.elasticsearch.indices.add_block.IndicesBlockOptions;
@@ -100,6 +102,7 @@ public final class IndexMigration {
   private long smallRound = 1000;
   private boolean keepOld;
   private Duration replicationWait = Duration.ofSeconds(30);
+  private final Map<String, Integer> shardCounts = new java.util.HashMap<>();
 
   private IndexMigration(ElasticsearchClient client, IndexSpec spec) {
     this.client = Objects.requireNonNull(client, "client must not be null");
@@ -204,13 +207,19 @@ public final class IndexMigration {
       log.info("migrating {}: copying {} into {}", alias, from, to);
 
       Map<String, Long> checkpoints = checkpoints(from);
-      long copied = copy(from, to, -1);
+      long copied = copyAll(from, to);
       long caughtUp = 0;
       int rounds = 0;
       long changed;
       do {
         Map<String, Long> now = checkpoints(from);
         changed = catchUp(from, to, checkpoints);
+        log.info(
+            "migrating {}: catch-up round {} copied {} documents above {}",
+            alias,
+            rounds + 1,
+            changed,
+            checkpoints);
         checkpoints = now;
         caughtUp += changed;
         rounds++;
@@ -224,7 +233,7 @@ public final class IndexMigration {
       changed = catchUp(from, to, checkpoints);
       caughtUp += changed;
       rounds++;
-      long tombstonesReplayed = replayTombstones(alias, to, started);
+      long tombstonesReplayed = replayTombstones(alias, from, to, started);
       refresh(from);
       refresh(to);
       long inOld = count(from);
@@ -240,7 +249,12 @@ public final class IndexMigration {
                 + " documents after catch-up, "
                 + from
                 + " has "
-                + inOld,
+                + inOld
+                + "; missing for example "
+                + missingSample(from, to, 5)
+                + " (checkpoints of the last round "
+                + checkpoints
+                + ")",
             null);
       }
       // documents deleted from the old index since the last look are still in the new one; they
@@ -363,15 +377,38 @@ public final class IndexMigration {
   }
 
   private void rollBack(String from, String to, boolean blocked, boolean created) {
+    // a node that just left can make these fail for a moment: each is retried up to the
+    // replication wait, so writers are not left blocked by a transient failure
+    long deadline = System.nanoTime() + replicationWait.toNanos();
     if (blocked) {
-      unblock(client, from);
+      while (!unblock(client, from) && System.nanoTime() < deadline) {
+        pause(500);
+      }
     }
     if (created) {
-      try {
-        client.indices().delete(d -> d.index(to));
-      } catch (Exception e) {
-        log.warn("could not delete the unfinished index {}", to, e);
+      while (true) {
+        try {
+          client.indices().delete(d -> d.index(to));
+          return;
+        } catch (Exception e) {
+          if (String.valueOf(e.getMessage()).contains("index_not_found_exception")) {
+            return;
+          }
+          if (System.nanoTime() >= deadline) {
+            log.warn("could not delete the unfinished index {}", to, e);
+            return;
+          }
+          pause(500);
+        }
       }
+    }
+  }
+
+  private static void pause(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -431,18 +468,59 @@ public final class IndexMigration {
     return result;
   }
 
+  /**
+   * The sequence numbers of every shard's primary. While a primary is failing over (a node left) it
+   * is missing from the statistics; this waits for it, up to the replication wait, rather than
+   * leave that shard out of a round.
+   */
   private Map<String, ShardSequenceNumber> primarySeqNos(String index) throws Exception {
-    IndicesStatsResponse stats = client.indices().stats(s -> s.index(index).level(Level.Shards));
-    Map<String, ShardSequenceNumber> result = new TreeMap<>();
-    for (Map.Entry<String, List<ShardStats>> shard :
-        stats.indices().get(index).shards().entrySet()) {
-      for (ShardStats copy : shard.getValue()) {
-        if (copy.routing() != null && copy.routing().primary() && copy.seqNo() != null) {
-          result.put(shard.getKey(), copy.seqNo());
+    int shards = shardCount(index);
+    long deadline = System.nanoTime() + replicationWait.toNanos();
+    while (true) {
+      IndicesStatsResponse stats = client.indices().stats(s -> s.index(index).level(Level.Shards));
+      Map<String, ShardSequenceNumber> result = new TreeMap<>();
+      var perIndex = stats.indices().get(index);
+      if (perIndex != null && perIndex.shards() != null) {
+        for (Map.Entry<String, List<ShardStats>> shard : perIndex.shards().entrySet()) {
+          for (ShardStats copy : shard.getValue()) {
+            if (copy.routing() != null && copy.routing().primary() && copy.seqNo() != null) {
+              result.put(shard.getKey(), copy.seqNo());
+            }
+          }
         }
       }
+      if (result.size() >= shards) {
+        return result;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new SearchException.Unavailable(
+            "only "
+                + result.size()
+                + " of "
+                + shards
+                + " primary shards of "
+                + index
+                + " answered within "
+                + replicationWait,
+            null);
+      }
+      Thread.sleep(100);
     }
-    return result;
+  }
+
+  private int shardCount(String index) throws Exception {
+    Integer known = shardCounts.get(index);
+    if (known == null) {
+      var settings = client.indices().getSettings(g -> g.index(index)).get(index);
+      var values = settings == null ? null : settings.settings();
+      String n = values == null ? null : values.numberOfShards();
+      if (n == null && values != null && values.index() != null) {
+        n = values.index().numberOfShards();
+      }
+      known = n == null ? 1 : Integer.parseInt(n);
+      shardCounts.put(index, known);
+    }
+    return known;
   }
 
   /**
@@ -491,7 +569,7 @@ public final class IndexMigration {
     while (true) {
       List<co.elastic.clients.elasticsearch._types.FieldValue> from = after;
       SearchResponse<JsonData> response =
-          call(
+          searchAllShards(
               () ->
                   client.search(
                       s -> {
@@ -519,8 +597,8 @@ public final class IndexMigration {
                         }
                         return s;
                       },
-                      JsonData.class));
-      SearchException.requireAllShards(response, "scan shard " + shard + " of " + index);
+                      JsonData.class),
+              "scan shard " + shard + " of " + index);
       List<Hit<JsonData>> hits = response.hits().hits();
       if (hits.isEmpty()) {
         return;
@@ -540,7 +618,8 @@ public final class IndexMigration {
    * with a deletion is refused in the new index as it would have been in the old one. The work
    * grows with the deletions made during the migration, not with the index.
    */
-  private long replayTombstones(String alias, String to, long startedNanos) throws Exception {
+  private long replayTombstones(String alias, String from, String to, long startedNanos)
+      throws Exception {
     String tombstones = ChangeSync.tombstoneIndexOf(alias);
     if (!client.indices().exists(e -> e.index(tombstones)).value()) {
       return 0;
@@ -560,8 +639,16 @@ public final class IndexMigration {
         true,
         batchSize,
         hits -> {
+          // a deletion recorded but not yet applied to the old index (its writer is waiting for
+          // the block to lift, and will apply it through the alias to the new index) is left to
+          // that writer: the new index mirrors the old one, and the recorded tombstone still
+          // refuses older changes
+          Set<String> pending = present(from, hits);
           List<BulkOperation> ops = new ArrayList<>();
           for (Hit<JsonData> hit : hits) {
+            if (pending.contains(hit.id())) {
+              continue;
+            }
             ops.add(
                 BulkOperation.of(
                     o ->
@@ -572,8 +659,10 @@ public final class IndexMigration {
                                     .version(hit.version())
                                     .versionType(VersionType.External))));
           }
-          bulk(to, ops);
-          replayed[0] += ops.size();
+          if (!ops.isEmpty()) {
+            bulk(to, ops);
+            replayed[0] += ops.size();
+          }
         });
     return replayed[0];
   }
@@ -588,6 +677,26 @@ public final class IndexMigration {
             "writes to " + index + " did not reach every copy within " + replicationWait, null);
       }
       Thread.sleep(50);
+    }
+  }
+
+  /**
+   * The first full copy. A point in time lives on the nodes that hold it, so when one leaves the
+   * cluster the copy starts again with a new one (copies are external-versioned, so documents
+   * copied twice stay as they are), up to three times.
+   */
+  private long copyAll(String from, String to) throws Exception {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return copy(from, to, -1);
+      } catch (SearchException e) {
+        if (attempt >= 3 || !isTransient(e)) {
+          throw e;
+        }
+        log.warn(
+            "copying {} failed (attempt {}), starting again: {}", from, attempt, e.getMessage());
+        Thread.sleep(1_000L * attempt);
+      }
     }
   }
 
@@ -655,21 +764,7 @@ public final class IndexMigration {
     long[] deleted = {0};
     Consumer<List<Hit<JsonData>>> page =
         hits -> {
-          List<String> ids = hits.stream().map(Hit::id).toList();
-          SearchResponse<Void> present =
-              call(
-                  () ->
-                      client.search(
-                          s ->
-                              s.index(from)
-                                  .size(ids.size())
-                                  .source(src -> src.fetch(false))
-                                  .trackTotalHits(t -> t.enabled(false))
-                                  .query(q -> q.ids(i -> i.values(ids))),
-                          Void.class));
-          SearchException.requireAllShards(present, "look up ids in " + from);
-          Set<String> kept = new HashSet<>();
-          present.hits().hits().forEach(h -> kept.add(h.id()));
+          Set<String> kept = present(from, hits);
           List<BulkOperation> ops = new ArrayList<>();
           for (Hit<JsonData> hit : hits) {
             if (!kept.contains(hit.id())) {
@@ -697,6 +792,109 @@ public final class IndexMigration {
       }
     }
     return deleted[0];
+  }
+
+  /**
+   * Up to {@code limit} documents of {@code from} that {@code to} lacks, with their sequence
+   * numbers, for the failure message (only on the failure path: it scans every id).
+   */
+  private List<String> missingSample(String from, String to, int limit) {
+    List<String> missing = new ArrayList<>();
+    try {
+      scan(
+          from,
+          Query.of(q -> q.matchAll(m -> m)),
+          false,
+          ID_BATCH,
+          hits -> {
+            if (missing.size() >= limit) {
+              return;
+            }
+            Set<String> inTo = present(to, hits);
+            for (Hit<JsonData> hit : hits) {
+              if (missing.size() < limit && !inTo.contains(hit.id())) {
+                missing.add(describe(from, hit.id(), hit.routing()));
+              }
+            }
+          });
+    } catch (RuntimeException e) {
+      missing.add("(could not look further: " + e.getMessage() + ")");
+    }
+    return missing;
+  }
+
+  private String tombstoneOf(String id) {
+    try {
+      var got =
+          client.get(g -> g.index(ChangeSync.tombstoneIndexOf(spec.name())).id(id), JsonData.class);
+      return got.found() ? "version " + got.version() : "none";
+    } catch (Exception e) {
+      return "unknown";
+    }
+  }
+
+  private String describe(String index, String id, String routing) {
+    try {
+      var got =
+          client.get(
+              g -> {
+                g.index(index).id(id).source(src -> src.fetch(false));
+                return routing == null ? g : g.routing(routing);
+              },
+              Void.class);
+      return id
+          + " (seq_no "
+          + got.seqNo()
+          + ", primary term "
+          + got.primaryTerm()
+          + ", version "
+          + got.version()
+          + ", tombstone "
+          + tombstoneOf(id)
+          + ")";
+    } catch (Exception e) {
+      return id;
+    }
+  }
+
+  /**
+   * The ids of {@code hits} that {@code index} holds, by a real-time get per document: it sees
+   * every acknowledged write on any copy, refreshed or not, so a document written a moment ago is
+   * never taken for a deleted one.
+   */
+  private Set<String> present(String index, List<Hit<JsonData>> hits) {
+    MgetResponse<Void> got =
+        call(
+            () ->
+                client.mget(
+                    m -> {
+                      for (Hit<JsonData> hit : hits) {
+                        m.docs(
+                            d -> {
+                              d.index(index).id(hit.id()).source(src -> src.fetch(false));
+                              return hit.routing() == null ? d : d.routing(hit.routing());
+                            });
+                      }
+                      return m;
+                    },
+                    Void.class));
+    Set<String> kept = new HashSet<>();
+    for (MultiGetResponseItem<Void> item : got.docs()) {
+      if (item.isFailure()) {
+        throw new SearchException.Unavailable(
+            "could not look up "
+                + item.failure().id()
+                + " in "
+                + index
+                + ": "
+                + item.failure().error().reason(),
+            null);
+      }
+      if (item.result().found()) {
+        kept.add(item.result().id());
+      }
+    }
+    return kept;
   }
 
   /**
@@ -753,13 +951,61 @@ public final class IndexMigration {
     return client.count(c -> c.index(index)).count();
   }
 
-  private static <T> T call(WriteRetry.Call<T> call) {
-    try {
-      return call.run();
-    } catch (RuntimeException e) {
-      throw e;
-    } catch (Exception e) {
-      throw SearchException.translate("copy documents", e);
+  /**
+   * Runs one idempotent step (a page of a scan, a look-up, a copy with external versions, a
+   * conditional delete), sending it again while Elasticsearch is unavailable (a node left, a
+   * primary is failing over) for up to the replication wait.
+   */
+  private <T> T call(WriteRetry.Call<T> call) {
+    long deadline = System.nanoTime() + replicationWait.toNanos();
+    long pause = 100;
+    while (true) {
+      SearchException failure;
+      try {
+        return call.run();
+      } catch (SearchException e) {
+        failure = e;
+      } catch (RuntimeException e) {
+        throw e;
+      } catch (Exception e) {
+        failure = SearchException.translate("copy documents", e);
+      }
+      if (!isTransient(failure) || System.nanoTime() + pause * 1_000_000 > deadline) {
+        throw failure;
+      }
+      log.warn("migration step failed, sending it again in {} ms: {}", pause, failure.getMessage());
+      try {
+        Thread.sleep(pause);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw failure;
+      }
+      pause = Math.min(2_000, pause * 2);
     }
+  }
+
+  /** A search through {@link #call}, failing (and so retried) when a shard did not answer. */
+  private <T> SearchResponse<T> searchAllShards(
+      WriteRetry.Call<SearchResponse<T>> search, String action) {
+    return call(
+        () -> {
+          SearchResponse<T> response = search.run();
+          SearchException.requireAllShards(response, action);
+          return response;
+        });
+  }
+
+  /** Failures a node leaving the cluster causes for a moment. */
+  private static boolean isTransient(SearchException e) {
+    if (e instanceof SearchException.Unavailable) {
+      return true;
+    }
+    String message = String.valueOf(e.getMessage());
+    return message.contains("unavailable_shards_exception")
+        || message.contains("no_shard_available_action_exception")
+        || message.contains("node_not_connected_exception")
+        || message.contains("node_disconnected_exception")
+        || message.contains("connect_transport_exception")
+        || message.contains("search_phase_execution_exception");
   }
 }

@@ -157,7 +157,11 @@ public class SearchException extends ToutiaoException {
   static void requireAllShards(
       co.elastic.clients.elasticsearch.core.SearchResponse<?> response, String action) {
     var shards = response.shards();
-    if (shards != null && shards.failed().intValue() > 0) {
+    if (shards != null
+        && (shards.failed().intValue() > 0
+            || shards.successful().intValue()
+                    + (shards.skipped() == null ? 0 : shards.skipped().intValue())
+                < shards.total().intValue())) {
       String reason =
           shards.failures().isEmpty()
               ? "no reason given"
@@ -166,7 +170,7 @@ public class SearchException extends ToutiaoException {
           "could not "
               + action
               + ": "
-              + shards.failed()
+              + (shards.total().intValue() - shards.successful().intValue())
               + " of "
               + shards.total()
               + " shards failed (first: "

@@ -170,8 +170,20 @@ class SearchClusterIT {
         failedOnce = e;
         LOG.info("migration failed with the node killed, as it may: {}", e.getMessage());
         killer.join();
+        // the unfinished index may have lost its only started copy with the node: clean up
+        // first (retried while the cluster settles), then wait for the rest to be served
+        for (int tries = 0; ; tries++) {
+          try {
+            IndexMigration.cleanUp(client, "articles");
+            break;
+          } catch (SearchException again) {
+            if (tries >= 30) {
+              throw again;
+            }
+            Thread.sleep(1_000);
+          }
+        }
         cluster.awaitHealth(Health.YELLOW, 2, WAIT);
-        IndexMigration.cleanUp(client, "articles");
         result = IndexMigration.of(client, ARTICLES).analyzer("cjk").batchSize(500).run();
       }
       killer.join();

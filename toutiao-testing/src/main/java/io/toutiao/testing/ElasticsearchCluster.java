@@ -8,7 +8,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -160,10 +162,11 @@ public final class ElasticsearchCluster implements AutoCloseable {
   public void awaitHealth(Health atLeast, int nodeCount, Duration timeout) {
     Objects.requireNonNull(atLeast, "atLeast must not be null");
     long deadline = System.nanoTime() + timeout.toNanos();
-    String last = "no node answered";
+    Map<String, String> last = new TreeMap<>();
     while (System.nanoTime() < deadline) {
       for (ElasticsearchServer node : nodes) {
-        if (node.isPaused()) {
+        if (node.isPaused() || !node.processAlive()) {
+          last.remove(node.httpUri().toString());
           continue;
         }
         try {
@@ -174,14 +177,14 @@ public final class ElasticsearchCluster implements AutoCloseable {
                       + "&wait_for_status="
                       + atLeast.name().toLowerCase(Locale.ROOT)
                       + "&timeout=1s");
-          last = node.httpUri() + ": " + response.statusCode() + " " + response.body();
+          last.put(node.httpUri().toString(), response.statusCode() + " " + response.body());
           if (response.statusCode() == 200
               && nodeCount(response.body()) == nodeCount
               && health(response.body()).ordinal() <= atLeast.ordinal()) {
             return;
           }
         } catch (IOException e) {
-          last = node.httpUri() + ": " + e;
+          last.put(node.httpUri().toString(), e.toString());
         }
       }
       RedisServer.sleep(200);
@@ -193,8 +196,8 @@ public final class ElasticsearchCluster implements AutoCloseable {
             + nodeCount
             + " nodes within "
             + timeout.toSeconds()
-            + " s; last answer "
-            + last);
+            + " s; last answers of the running nodes "
+            + (last.isEmpty() ? "(none answered)" : last));
   }
 
   /**

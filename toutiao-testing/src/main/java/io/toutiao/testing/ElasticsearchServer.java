@@ -363,6 +363,11 @@ public final class ElasticsearchServer implements ProcessFaults, AutoCloseable {
     return process != null;
   }
 
+  /** Whether the node's process lives (external nodes: always). */
+  boolean processAlive() {
+    return process == null || process.isAlive();
+  }
+
   /**
    * Tells whether the node answers a cluster health request with yellow or green.
    *
