@@ -1,6 +1,7 @@
 package io.toutiao.benchmarks;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import io.toutiao.benchmarks.SearchBenchmark.Article;
 import io.toutiao.search.BulkWriter;
 import io.toutiao.search.ChangeSync;
 import io.toutiao.search.IndexManager;
@@ -23,15 +24,6 @@ import java.util.concurrent.atomic.AtomicLong;
  * </pre>
  */
 public final class MigrationBlockMeasurement {
-
-  /** An article document. */
-  public record Article(
-      long article_id,
-      long user_id,
-      String title,
-      String content,
-      int status,
-      String create_time) {}
 
   private MigrationBlockMeasurement() {}
 

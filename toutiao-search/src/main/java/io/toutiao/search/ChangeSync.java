@@ -163,6 +163,13 @@ public final class ChangeSync<T> {
             .create(
                 c ->
                     c.index(tombstones)
+                        // tombstones must survive a node loss: wait until the replica is started
+                        // (on a single node there is none, and this returns at once)
+                        .waitForActiveShards(
+                            w ->
+                                w.option(
+                                    co.elastic.clients.elasticsearch._types
+                                        .WaitForActiveShardOptions.All))
                         .withJson(
                             new java.io.StringReader(
                                 "{\"settings\":{\"number_of_shards\":1,"

@@ -112,6 +112,11 @@ class SearchClusterIT {
     List<Throwable> errors = new ArrayList<>();
     AtomicLong acknowledged = new AtomicLong();
     ChangeSync<Article> sync = new ChangeSync<>(client, "articles");
+    // the tombstone index is created at the first deletion; have its replica started before the
+    // node is killed, or its only copy may die with the node (a fresh index's writes are on the
+    // primary only until the replica has recovered)
+    sync.apply(List.of(new ChangeSync.Change<Article>("not-an-article", 1, null)));
+    cluster.awaitHealth(Health.GREEN, 3, WAIT);
     Thread writer =
         new Thread(
             () -> {
