@@ -53,6 +53,12 @@ class SearchClusterIT {
     client._transport().close();
   }
 
+  @org.junit.jupiter.api.BeforeEach
+  void startEmpty() throws IOException {
+    // each test counts what it wrote: nothing of another test's indices may remain
+    cluster.deleteIndices();
+  }
+
   @AfterEach
   void healCluster() {
     for (ElasticsearchServer node : cluster.nodes()) {
