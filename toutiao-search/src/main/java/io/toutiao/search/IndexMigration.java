@@ -102,7 +102,14 @@ public final class IndexMigration {
   private long smallRound = 1000;
   private boolean keepOld;
   private Duration replicationWait = Duration.ofSeconds(30);
+  private static final Duration ROLL_BACK_AFTER_OUTAGE = Duration.ofSeconds(5);
   private final Map<String, Integer> shardCounts = new java.util.HashMap<>();
+
+  /** When the current run of failed steps began ({@code System.nanoTime()}), 0 while none. */
+  private long unavailableSince;
+
+  /** Whether a step gave up because that run of failures outlasted the replication wait. */
+  private boolean outageOutlasted;
 
   private IndexMigration(ElasticsearchClient client, IndexSpec spec) {
     this.client = Objects.requireNonNull(client, "client must not be null");
@@ -175,8 +182,11 @@ public final class IndexMigration {
   }
 
   /**
-   * How long to wait, under the write block, for in-flight writes to reach every copy (default 30
-   * s); the migration fails and unblocks when it is exceeded.
+   * How long to wait, under the write block, for in-flight writes to reach every copy, and how long
+   * the migration rides out an unavailable cluster (failed steps are sent again, counted from the
+   * first failure of a run; any step that succeeds starts the count again) before it fails and
+   * rolls back (default 30 s). An outage longer than this fails the migration within about this
+   * time plus a few seconds of roll-back attempts.
    *
    * @param wait the limit
    * @return this
@@ -378,8 +388,11 @@ public final class IndexMigration {
 
   private void rollBack(String from, String to, boolean blocked, boolean created) {
     // a node that just left can make these fail for a moment: each is retried up to the
-    // replication wait, so writers are not left blocked by a transient failure
-    long deadline = System.nanoTime() + replicationWait.toNanos();
+    // replication wait, so writers are not left blocked by a transient failure; after an outage
+    // that already used that wait up, a few seconds only (cleanUp repairs what is left)
+    long deadline =
+        System.nanoTime()
+            + (outageBudgetLeft() ? replicationWait : ROLL_BACK_AFTER_OUTAGE).toNanos();
     if (blocked) {
       while (!unblock(client, from) && System.nanoTime() < deadline) {
         pause(500);
@@ -690,8 +703,11 @@ public final class IndexMigration {
       try {
         return copy(from, to, -1);
       } catch (SearchException e) {
-        if (attempt >= 3 || !isTransient(e)) {
+        if (attempt >= 3 || !isTransient(e) || !outageBudgetLeft()) {
           throw e;
+        }
+        if (unavailableSince == 0) {
+          unavailableSince = System.nanoTime();
         }
         log.warn(
             "copying {} failed (attempt {}), starting again: {}", from, attempt, e.getMessage());
@@ -943,12 +959,12 @@ public final class IndexMigration {
     }
   }
 
-  private void refresh(String index) throws Exception {
-    client.indices().refresh(r -> r.index(index));
+  private void refresh(String index) {
+    call(() -> client.indices().refresh(r -> r.index(index)));
   }
 
-  private long count(String index) throws Exception {
-    return client.count(c -> c.index(index)).count();
+  private long count(String index) {
+    return call(() -> client.count(c -> c.index(index)).count());
   }
 
   /**
@@ -957,12 +973,14 @@ public final class IndexMigration {
    * primary is failing over) for up to the replication wait.
    */
   private <T> T call(WriteRetry.Call<T> call) {
-    long deadline = System.nanoTime() + replicationWait.toNanos();
     long pause = 100;
     while (true) {
       SearchException failure;
       try {
-        return call.run();
+        T result = call.run();
+        unavailableSince = 0;
+        outageOutlasted = false;
+        return result;
       } catch (SearchException e) {
         failure = e;
       } catch (RuntimeException e) {
@@ -970,7 +988,15 @@ public final class IndexMigration {
       } catch (Exception e) {
         failure = SearchException.translate("copy documents", e);
       }
-      if (!isTransient(failure) || System.nanoTime() + pause * 1_000_000 > deadline) {
+      if (!isTransient(failure)) {
+        throw failure;
+      }
+      long now = System.nanoTime();
+      if (unavailableSince == 0) {
+        unavailableSince = now;
+      }
+      if (now + pause * 1_000_000 - unavailableSince > replicationWait.toNanos()) {
+        outageOutlasted = true;
         throw failure;
       }
       log.warn("migration step failed, sending it again in {} ms: {}", pause, failure.getMessage());
@@ -982,6 +1008,13 @@ public final class IndexMigration {
       }
       pause = Math.min(2_000, pause * 2);
     }
+  }
+
+  /** Whether the current run of failed steps (if any) is still within the replication wait. */
+  private boolean outageBudgetLeft() {
+    return !outageOutlasted
+        && (unavailableSince == 0
+            || System.nanoTime() - unavailableSince < replicationWait.toNanos());
   }
 
   /** A search through {@link #call}, failing (and so retried) when a shard did not answer. */

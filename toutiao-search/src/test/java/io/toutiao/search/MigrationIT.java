@@ -557,17 +557,28 @@ class MigrationIT {
     seed(12_000);
     java.util.concurrent.CompletableFuture<IndexMigration.Result> migration =
         java.util.concurrent.CompletableFuture.supplyAsync(
-            () -> IndexMigration.of(client, V2).analyzer("cjk").batchSize(200).run());
+            () ->
+                IndexMigration.of(client, V2)
+                    .analyzer("cjk")
+                    .batchSize(200)
+                    .replicationWait(Duration.ofSeconds(15))
+                    .run());
     Thread.sleep(800);
     es.stop();
+    long stopped = System.nanoTime();
     try {
+      // the outage outlasts the 15 s the migration rides out: it gives up, tries to roll back
+      // for a few seconds, and fails
       assertThat(migration)
-          .failsWithin(Duration.ofSeconds(60))
+          .failsWithin(Duration.ofSeconds(40))
           .withThrowableThat()
           .havingRootCause()
           .isInstanceOfAny(java.io.IOException.class, SearchException.class);
       assertThat(migration.handle((r, e) -> e.getCause()).get())
           .isInstanceOf(SearchException.class);
+      System.out.printf(
+          "migration failed %d ms after Elasticsearch stopped%n",
+          (System.nanoTime() - stopped) / 1_000_000);
     } finally {
       es.restart();
     }
