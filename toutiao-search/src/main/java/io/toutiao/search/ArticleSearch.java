@@ -159,8 +159,16 @@ public final class ArticleSearch {
                                           ? HighlighterEncoder.Html
                                           : HighlighterEncoder.Default)
                                   .maxAnalyzedOffset(MAX_ANALYZED_OFFSET)
-                                  .fields("title", f -> f)
-                                  .fields("content", f -> f)),
+                                  // a word of the text, or a run of its characters (a word
+                                  // inside a longer word), is marked in the field itself
+                                  .fields(
+                                      "title",
+                                      f -> f.matchedFields("title", "title." + IndexSpec.CHARS))
+                                  .fields(
+                                      "content",
+                                      f ->
+                                          f.matchedFields(
+                                              "content", "content." + IndexSpec.CHARS))),
               Void.class);
       List<ArticleHit> hits = new ArrayList<>();
       for (Hit<Void> hit : response.hits().hits()) {

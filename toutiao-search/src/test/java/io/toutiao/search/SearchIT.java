@@ -126,6 +126,30 @@ class SearchIT {
   }
 
   /**
+   * The analyzer can make a longer word of the query and what stands beside it (smartcn reads 中国女排
+   * as one word): the match then comes from the single-character subfield, and the mark is still
+   * put on the query's characters in the field itself.
+   */
+  @Test
+  void marksAWordFoundInsideALongerWordAndASingleCharacter() throws IOException {
+    indexes.ensure(ARTICLES);
+    DocumentStore<Article> store =
+        new DocumentStore<>(client, "articles", Article.class, a -> Long.toString(a.article_id()));
+    store.index(article(103, "中国女排夺得冠军", "决赛中女排三比一战胜对手", 2));
+    store.index(article(104, "熊猫宝宝满月", "动物园的大熊猫", 2));
+    refresh();
+    ArticleSearch search = new ArticleSearch(client, "articles");
+
+    ArticleSearch.ArticleHit volleyball = search.search("女排", 1, 10).results().get(0);
+    assertThat(volleyball.highlights().get("title")).containsExactly("中国<em>女排</em>夺得冠军");
+    assertThat(volleyball.highlights().get("content")).containsExactly("决赛中<em>女排</em>三比一战胜对手");
+
+    ArticleSearch.ArticleHit panda = search.search("猫", 1, 10).results().get(0);
+    assertThat(panda.articleId()).isEqualTo("104");
+    assertThat(panda.highlights().get("title")).containsExactly("熊<em>猫</em>宝宝满月");
+  }
+
+  /**
    * A small judged set: for each query, the ids that must rank in the top results and those that
    * must not appear (or must rank below every relevant one).
    */
