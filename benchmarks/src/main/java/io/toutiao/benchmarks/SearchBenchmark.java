@@ -3,9 +3,12 @@ package io.toutiao.benchmarks;
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._helpers.bulk.BulkIngester;
 import co.elastic.clients.elasticsearch._helpers.bulk.BulkListener;
+import co.elastic.clients.elasticsearch._types.query_dsl.Operator;
+import co.elastic.clients.elasticsearch._types.query_dsl.TextQueryType;
 import co.elastic.clients.elasticsearch.core.BulkRequest;
 import co.elastic.clients.elasticsearch.core.BulkResponse;
 import co.elastic.clients.elasticsearch.core.SearchResponse;
+import co.elastic.clients.elasticsearch.core.search.HighlighterEncoder;
 import io.toutiao.search.ArticleSearch;
 import io.toutiao.search.BulkWriter;
 import io.toutiao.search.IndexManager;
@@ -210,6 +213,10 @@ public class SearchBenchmark {
   }
 
   /**
+   * The peer: the request {@link ArticleSearch} sends (any word, every word boosted, the run of
+   * characters on the single-character subfields; approved only; HTML-encoded highlights with
+   * matched fields), built on the bare client.
+   *
    * @return hits on the first page
    * @throws IOException on failure
    */
@@ -217,6 +224,79 @@ public class SearchBenchmark {
   @BenchmarkMode(Mode.Throughput)
   @OutputTimeUnit(TimeUnit.SECONDS)
   public int client_search() throws IOException {
+    String text = "人工智能";
+    SearchResponse<Void> response =
+        client.search(
+            s ->
+                s.index("articles")
+                    .from(0)
+                    .size(10)
+                    .source(src -> src.fetch(false))
+                    .trackTotalHits(t -> t.enabled(true))
+                    .query(
+                        q ->
+                            q.bool(
+                                b ->
+                                    b.must(
+                                            m ->
+                                                m.bool(
+                                                    any ->
+                                                        any.should(
+                                                                o ->
+                                                                    o.multiMatch(
+                                                                        mm ->
+                                                                            mm.query(text)
+                                                                                .fields(
+                                                                                    "title^2",
+                                                                                    "content")))
+                                                            .should(
+                                                                o ->
+                                                                    o.multiMatch(
+                                                                        mm ->
+                                                                            mm.query(text)
+                                                                                .fields(
+                                                                                    "title^2",
+                                                                                    "content")
+                                                                                .operator(
+                                                                                    Operator.And)
+                                                                                .boost(3f)))
+                                                            .should(
+                                                                o ->
+                                                                    o.multiMatch(
+                                                                        mm ->
+                                                                            mm.query(text)
+                                                                                .fields(
+                                                                                    "title.chars^2",
+                                                                                    "content.chars")
+                                                                                .type(
+                                                                                    TextQueryType
+                                                                                        .Phrase)))
+                                                            .minimumShouldMatch("1")))
+                                        .filter(f -> f.term(t -> t.field("status").value(2)))))
+                    .highlight(
+                        h ->
+                            h.preTags("<em>")
+                                .postTags("</em>")
+                                .encoder(HighlighterEncoder.Html)
+                                .maxAnalyzedOffset(ArticleSearch.MAX_ANALYZED_OFFSET)
+                                .fields("title", f -> f.matchedFields("title", "title.chars"))
+                                .fields(
+                                    "content", f -> f.matchedFields("content", "content.chars"))),
+            Void.class);
+    return response.hits().hits().size();
+  }
+
+  /**
+   * The reference's query (one OR {@code multi_match}, plain highlights) on the bare client: what
+   * the better ranking and the single-character matches cost.
+   *
+   * @return hits on the first page
+   * @throws IOException on failure
+   */
+  @Benchmark
+  @BenchmarkMode(Mode.Throughput)
+  @OutputTimeUnit(TimeUnit.SECONDS)
+  public int reference_search() throws IOException {
     SearchResponse<Void> response =
         client.search(
             s ->

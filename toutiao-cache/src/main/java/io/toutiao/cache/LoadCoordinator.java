@@ -89,6 +89,11 @@ final class LoadCoordinator<K, V> {
 
   /** Loads one key (value or ABSENT), sharing the work with concurrent misses of the same key. */
   Object load(K key, String redisKey) {
+    return load(key, redisKey, config.loader());
+  }
+
+  /** {@link #load(Object, String)} with the given loader instead of the configured one. */
+  Object load(K key, String redisKey, CacheLoader<K, V> loader) {
     CompletableFuture<Object> mine = new CompletableFuture<>();
     CompletableFuture<Object> theirs = inFlight.putIfAbsent(redisKey, mine);
     if (theirs != null) {
@@ -99,7 +104,7 @@ final class LoadCoordinator<K, V> {
       }
     }
     try {
-      Object value = loadThroughRedis(key, redisKey);
+      Object value = loadThroughRedis(key, redisKey, loader);
       mine.complete(value);
       return value;
     } catch (RuntimeException e) {
@@ -110,7 +115,30 @@ final class LoadCoordinator<K, V> {
     }
   }
 
-  private Object loadThroughRedis(K key, String redisKey) {
+  /**
+   * What the levels hold for a key without loading it: the value or ABSENT from Redis (installed in
+   * L1), or null when Redis does not have it or cannot be asked.
+   */
+  Object peek(K key, String redisKey) {
+    Ticket ticket = l1.ticket(redisKey);
+    if (!redis.allowed()) {
+      return null;
+    }
+    try {
+      Object value = readRedis(redisKey);
+      if (value == null) {
+        counters.l2Misses.increment();
+        return null;
+      }
+      counters.l2Hits.increment();
+      l1.install(key, redisKey, value, ticket);
+      return value;
+    } catch (JedisException e) {
+      return null;
+    }
+  }
+
+  private Object loadThroughRedis(K key, String redisKey, CacheLoader<K, V> loader) {
     Ticket ticket = l1.ticket(redisKey);
     if (redis.allowed()) {
       try {
@@ -122,20 +150,20 @@ final class LoadCoordinator<K, V> {
           return value;
         }
         counters.l2Misses.increment();
-        return loadUnderLease(key, redisKey, ticket);
+        return loadUnderLease(key, redisKey, ticket, loader);
       } catch (JedisException e) {
         // counted by the Redis level; the read goes on without Redis
       }
     }
-    return loadDegraded(key, redisKey, ticket);
+    return loadDegraded(key, redisKey, ticket, loader);
   }
 
   /** One node loads while the others poll Redis for its result, for at most the lease wait. */
-  private Object loadUnderLease(K key, String redisKey, Ticket ticket) {
+  private Object loadUnderLease(K key, String redisKey, Ticket ticket, CacheLoader<K, V> loader) {
     String leaseKey = "lock:" + redisKey;
     long deadline = System.nanoTime() + config.leaseWait().toNanos();
     while (true) {
-      Object leased = loadIfLeased(key, redisKey, ticket);
+      Object leased = loadIfLeased(key, redisKey, ticket, loader);
       if (leased != NOT_ACQUIRED) {
         return leased;
       }
@@ -151,7 +179,7 @@ final class LoadCoordinator<K, V> {
             "cache '{}': lease holder of {} did not fill it in time; loading here",
             config.name(),
             redisKey);
-        Object loaded = callLoader(key, redisKey);
+        Object loaded = callLoader(key, redisKey, loader);
         storeQuietly(Map.of(redisKey, loaded));
         l1.install(key, redisKey, loaded, ticket);
         return loaded;
@@ -165,7 +193,7 @@ final class LoadCoordinator<K, V> {
    *
    * @return the loaded value, or {@link #NOT_ACQUIRED} when another node holds the lease
    */
-  private Object loadIfLeased(K key, String redisKey, Ticket ticket) {
+  private Object loadIfLeased(K key, String redisKey, Ticket ticket, CacheLoader<K, V> loader) {
     String leaseKey = "lock:" + redisKey;
     RedisLease.Lease lease = RedisLease.candidate(leaseKey);
     String reply =
@@ -181,7 +209,7 @@ final class LoadCoordinator<K, V> {
     }
     Object value;
     try {
-      value = callLoader(key, redisKey);
+      value = callLoader(key, redisKey, loader);
     } catch (RuntimeException e) {
       storeAndRelease(redisKey, null, lease);
       throw e;
@@ -222,7 +250,7 @@ final class LoadCoordinator<K, V> {
     }
   }
 
-  private Object loadDegraded(K key, String redisKey, Ticket ticket) {
+  private Object loadDegraded(K key, String redisKey, Ticket ticket, CacheLoader<K, V> loader) {
     boolean permitted;
     try {
       permitted =
@@ -244,7 +272,7 @@ final class LoadCoordinator<K, V> {
     }
     try {
       counters.degradedLoads.increment();
-      Object value = callLoader(key, redisKey);
+      Object value = callLoader(key, redisKey, loader);
       l1.install(key, redisKey, value, ticket);
       return value;
     } finally {
@@ -252,10 +280,10 @@ final class LoadCoordinator<K, V> {
     }
   }
 
-  private Object callLoader(K key, String redisKey) {
+  private Object callLoader(K key, String redisKey, CacheLoader<K, V> loader) {
     counters.loads.increment();
     try {
-      V value = config.loader().load(key);
+      V value = loader.load(key);
       return value == null ? ABSENT : value;
     } catch (Exception e) {
       counters.loadFailures.increment();
@@ -379,7 +407,8 @@ final class LoadCoordinator<K, V> {
       scheduler.execute(
           () -> {
             try {
-              if (loadIfLeased(key, redisKey, l1.ticket(redisKey)) != NOT_ACQUIRED) {
+              if (loadIfLeased(key, redisKey, l1.ticket(redisKey), config.loader())
+                  != NOT_ACQUIRED) {
                 counters.refreshes.increment();
               }
             } catch (RuntimeException e) {

@@ -185,8 +185,71 @@ public final class TwoLevelCache<K, V> implements AutoCloseable {
     return miss(key, entry != null);
   }
 
+  /**
+   * Returns the value for a key, loading it on a miss in both levels with {@code loader} instead of
+   * the configured loader (as Caffeine's {@code get(key, mappingFunction)}): the same single-flight
+   * lease, penetration and degradation rules apply. Concurrent misses of one key share one load,
+   * whichever loader they brought.
+   *
+   * @param key the key
+   * @param loader loads the value, or returns null when the record does not exist
+   * @return the value, or empty when the record does not exist
+   * @throws NullPointerException when {@code key} or {@code loader} is null
+   * @throws CacheLoadException when the loader fails (not cached) or the loader limit is reached
+   *     while Redis is down
+   */
+  @SuppressWarnings("unchecked")
+  public Optional<V> get(K key, CacheLoader<K, V> loader) {
+    Objects.requireNonNull(key, "key must not be null");
+    Objects.requireNonNull(loader, "loader must not be null");
+    Object local = local(key);
+    return local instanceof String redisKey
+        ? unwrap(loads.load(key, redisKey, loader))
+        : (Optional<V>) local;
+  }
+
+  /**
+   * Returns what the cache holds for a key without loading it (as Caffeine's {@code getIfPresent}):
+   * L1, then Redis (a value found there is kept in L1). A Redis failure reads as "not held".
+   *
+   * @param key the key
+   * @return null when neither level holds the key; empty when the record is cached as absent (or
+   *     the Bloom filter rules it out); the value otherwise
+   * @throws NullPointerException when {@code key} is null
+   */
+  @SuppressWarnings({"unchecked", "OptionalAssignedToNull"})
+  public Optional<V> getIfPresent(K key) {
+    Objects.requireNonNull(key, "key must not be null");
+    Object local = local(key);
+    if (!(local instanceof String redisKey)) {
+      return (Optional<V>) local;
+    }
+    Object held = loads.peek(key, redisKey);
+    return held == null ? null : unwrap(held);
+  }
+
+  /**
+   * The answer L1 or the Bloom filter gives (an {@code Optional}), or the Redis key to read next (a
+   * {@code String}); counted as {@link #get(Object)} counts.
+   */
+  private Object local(K key) {
+    LocalLevel.Entry entry = l1.get(key);
+    if (entry != null && (member.trusted() || member.mayServe(entry.freshAsOf()))) {
+      counters.l1Hits.increment();
+      return entry.optional();
+    }
+    return pastL1(key, entry != null);
+  }
+
   /** The rest of {@link #get} past L1, kept apart so the hit path stays small enough to inline. */
+  @SuppressWarnings("unchecked")
   private Optional<V> miss(K key, boolean unproven) {
+    Object next = pastL1(key, unproven);
+    return next instanceof String redisKey ? unwrap(loads.load(key, redisKey)) : (Optional<V>) next;
+  }
+
+  /** Past L1: the Bloom filter's answer (an {@code Optional}) or the Redis key to read next. */
+  private Object pastL1(K key, boolean unproven) {
     if (unproven) {
       counters.l1Unproven.increment();
     }
@@ -196,7 +259,7 @@ public final class TwoLevelCache<K, V> implements AutoCloseable {
       return Optional.empty();
     }
     counters.l1Misses.increment();
-    return unwrap(loads.load(key, redisKey));
+    return redisKey;
   }
 
   /**

@@ -151,6 +151,55 @@ abstract class TwoLevelCacheContract {
   }
 
   @Test
+  void getIfPresentLooksWithoutLoadingAndAPerCallLoaderLoadsOnceAcrossNodes() throws Exception {
+    CacheConfig<Long, Profile> config = config("percall").build();
+    List<TwoLevelCache<Long, Profile>> nodes = List.of(node(config), node(config), node(config));
+    TwoLevelCache<Long, Profile> a = nodes.get(0);
+    assertThat(a.getIfPresent(11L)).as("held nowhere").isNull();
+    assertThat(loads.get()).as("the configured loader is not called").isZero();
+
+    AtomicInteger perCall = new AtomicInteger();
+    int threadsPerNode = 6;
+    CyclicBarrier start = new CyclicBarrier(nodes.size() * threadsPerNode);
+    ExecutorService pool = Executors.newFixedThreadPool(nodes.size() * threadsPerNode);
+    List<Future<Optional<Profile>>> results = new ArrayList<>();
+    for (TwoLevelCache<Long, Profile> node : nodes) {
+      for (int t = 0; t < threadsPerNode; t++) {
+        results.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  return node.get(
+                      11L,
+                      id -> {
+                        perCall.incrementAndGet();
+                        Thread.sleep(100);
+                        return new Profile(id, "given");
+                      });
+                }));
+      }
+    }
+    for (Future<Optional<Profile>> result : results) {
+      assertThat(result.get(30, TimeUnit.SECONDS)).contains(new Profile(11, "given"));
+    }
+    pool.shutdown();
+    assertThat(perCall.get()).as("per-call loads across 3 nodes x 6 threads").isEqualTo(1);
+    assertThat(loads.get()).isZero();
+
+    TwoLevelCache<Long, Profile> fresh = node(config);
+    long l2Hits = fresh.stats().l2Hits();
+    assertThat(fresh.getIfPresent(11L)).as("from Redis").contains(new Profile(11, "given"));
+    assertThat(fresh.stats().l2Hits()).isEqualTo(l2Hits + 1);
+    assertThat(fresh.getIfPresent(11L)).as("now from L1").contains(new Profile(11, "given"));
+    assertThat(fresh.stats().l2Hits()).isEqualTo(l2Hits + 1);
+
+    assertThat(a.get(12L, id -> null)).as("absent").isEmpty();
+    assertThat(nodes.get(1).getIfPresent(12L)).as("cached as absent").isEmpty();
+    a.invalidate(12L);
+    assertThat(fresh.getIfPresent(12L)).isNull();
+  }
+
+  @Test
   void loaderFailuresAreNotCached() {
     AtomicInteger calls = new AtomicInteger();
     TwoLevelCache<Long, Profile> cache =

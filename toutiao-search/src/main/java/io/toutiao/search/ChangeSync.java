@@ -200,6 +200,18 @@ public final class ChangeSync<T> {
           client.mget(
               m -> m.index(tombstones).ids(ids).sourceExcludes("*").realtime(true), Void.class);
       for (var doc : response.docs()) {
+        if (doc.isFailure()) {
+          // an unknown tombstone must not be taken for none: the change could re-create a
+          // deleted document
+          throw new SearchException.Unavailable(
+              "could not read the tombstone of "
+                  + doc.failure().id()
+                  + " in "
+                  + tombstones
+                  + ": "
+                  + doc.failure().error().reason(),
+              null);
+        }
         if (doc.isResult() && doc.result().found() && doc.result().version() != null) {
           versions.put(doc.result().id(), doc.result().version());
         }

@@ -43,6 +43,12 @@ public final class ElasticsearchDistribution {
   private static final String SMARTCN_CLASS =
       "org/apache/lucene/analysis/cn/smart/SmartChineseAnalyzer.class";
 
+  /** The package of smartcn's classes and dictionaries. */
+  private static final String SMARTCN_PACKAGE = "org/apache/lucene/analysis/cn/smart/";
+
+  /** How smartcn's own jar is named. */
+  private static final String SMARTCN_ARTIFACT = "lucene-analysis-smartcn";
+
   /** Name of the plugin folder under {@code plugins/}. */
   public static final String PLUGIN_NAME = "toutiao-test";
 
@@ -245,11 +251,35 @@ public final class ElasticsearchDistribution {
             pluginDir.resolve("plugin-descriptor.properties"),
             StandardCopyOption.REPLACE_EXISTING);
       }
+      java.util.Set<String> installed =
+          new java.util.HashSet<>(
+              List.of(jarFile.getFileName().toString(), "plugin-descriptor.properties"));
       Path smartcn = jarOfClass(SMARTCN_CLASS);
       if (smartcn != null) {
-        Path target = pluginDir.resolve(smartcn.getFileName());
-        if (!Files.exists(target) || Files.size(target) != Files.size(smartcn)) {
-          Files.copy(smartcn, target, StandardCopyOption.REPLACE_EXISTING);
+        String name = smartcn.getFileName().toString();
+        if (name.startsWith(SMARTCN_ARTIFACT)) {
+          Path target = pluginDir.resolve(name);
+          if (!Files.exists(target) || Files.size(target) != Files.size(smartcn)) {
+            Files.copy(smartcn, target, StandardCopyOption.REPLACE_EXISTING);
+          }
+          installed.add(name);
+        } else {
+          // a shaded jar (a benchmark's, an application's): only smartcn's own entries, or
+          // Elasticsearch refuses the plugin for classes it already has
+          byte[] entries = entriesUnder(smartcn, SMARTCN_PACKAGE);
+          Path target = pluginDir.resolve(SMARTCN_ARTIFACT + "-extracted.jar");
+          if (!Files.exists(target) || !Arrays.equals(Files.readAllBytes(target), entries)) {
+            Files.write(target, entries);
+          }
+          installed.add(target.getFileName().toString());
+        }
+      }
+      // what an earlier run installed from another class path would clash with these
+      try (Stream<Path> files = Files.list(pluginDir)) {
+        for (Path file : (Iterable<Path>) files::iterator) {
+          if (!installed.contains(file.getFileName().toString())) {
+            Files.delete(file);
+          }
         }
       }
       makeReadableByAll(pluginDir);
@@ -272,6 +302,33 @@ public final class ElasticsearchDistribution {
     }
   }
 
+  /** A jar of the entries of {@code jar} whose names start with {@code prefix}. */
+  private static byte[] entriesUnder(Path jar, String prefix) throws IOException {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (java.util.jar.JarFile source = new java.util.jar.JarFile(jar.toFile());
+        JarOutputStream out = new JarOutputStream(bytes)) {
+      copyEntries(source, prefix, out);
+    }
+    return bytes.toByteArray();
+  }
+
+  private static void copyEntries(java.util.jar.JarFile source, String prefix, JarOutputStream out)
+      throws IOException {
+    for (JarEntry entry :
+        (Iterable<JarEntry>)
+            source.stream().sorted(java.util.Comparator.comparing(JarEntry::getName))::iterator) {
+      if (entry.getName().startsWith(prefix) && !entry.isDirectory()) {
+        JarEntry copy = new JarEntry(entry.getName());
+        copy.setTime(0);
+        out.putNextEntry(copy);
+        try (InputStream in = source.getInputStream(entry)) {
+          in.transferTo(out);
+        }
+        out.closeEntry();
+      }
+    }
+  }
+
   /**
    * The plugin's jar, built from the plugin's own entries only: the class path may hold them in the
    * plugin's jar, a classes folder, or a shaded jar with everything else (which Elasticsearch would
@@ -285,20 +342,7 @@ public final class ElasticsearchDistribution {
       java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
       try (java.util.jar.JarFile source = connection.getJarFile();
           JarOutputStream jar = new JarOutputStream(bytes)) {
-        for (JarEntry entry :
-            (Iterable<JarEntry>)
-                source.stream().sorted(java.util.Comparator.comparing(JarEntry::getName))
-                    ::iterator) {
-          if (entry.getName().startsWith(prefix) && !entry.isDirectory()) {
-            JarEntry copy = new JarEntry(entry.getName());
-            copy.setTime(0);
-            jar.putNextEntry(copy);
-            try (InputStream in = source.getInputStream(entry)) {
-              in.transferTo(jar);
-            }
-            jar.closeEntry();
-          }
-        }
+        copyEntries(source, prefix, jar);
       }
       return bytes.toByteArray();
     }

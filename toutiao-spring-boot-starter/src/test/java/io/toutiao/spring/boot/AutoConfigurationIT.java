@@ -1,0 +1,213 @@
+package io.toutiao.spring.boot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.toutiao.auth.KeyRing;
+import io.toutiao.auth.SigningKey;
+import io.toutiao.auth.TokenAlgorithm;
+import io.toutiao.auth.TokenConfig;
+import io.toutiao.auth.TokenService;
+import io.toutiao.core.id.SnowflakeIdGenerator;
+import io.toutiao.testing.RedisServer;
+import io.toutiao.testing.RedisTest;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.cache.CacheManager;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
+
+@RedisTest
+class AutoConfigurationIT {
+
+  private static ApplicationContextRunner runner(RedisServer redis, String... more) {
+    List<String> properties = new ArrayList<>(Fixtures.properties(redis));
+    properties.addAll(List.of(more));
+    return new ApplicationContextRunner()
+        .withConfiguration(
+            AutoConfigurations.of(
+                ToutiaoRedisAutoConfiguration.class,
+                ToutiaoIdAutoConfiguration.class,
+                ToutiaoCacheAutoConfiguration.class,
+                ToutiaoAuthAutoConfiguration.class,
+                ToutiaoSearchAutoConfiguration.class,
+                ToutiaoMetricsAutoConfiguration.class,
+                ToutiaoHealthAutoConfiguration.class))
+        .withPropertyValues(properties.toArray(String[]::new));
+  }
+
+  @Test
+  void createsEveryBlockFromProperties(RedisServer redis) {
+    runner(redis)
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed();
+              assertThat(context.getBean(UnifiedJedis.class).ping()).isEqualTo("PONG");
+              SnowflakeIdGenerator ids = context.getBean(SnowflakeIdGenerator.class);
+              assertThat(ids.currentWorkerId()).isEqualTo(3);
+              assertThat(ids.nextId()).isLessThan(ids.nextId());
+              assertThat(context.getBean(CacheManager.class).getCacheNames())
+                  .containsExactly("profile", "plain");
+              TokenService tokens = context.getBean(TokenService.class);
+              assertThat(tokens.verifyAccess(tokens.issue(42).accessToken()).userId())
+                  .isEqualTo(42);
+              assertThat(context)
+                  .doesNotHaveBean(co.elastic.clients.elasticsearch.ElasticsearchClient.class);
+            });
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  static class OwnBeans {
+    static final UnifiedJedis[] JEDIS = new UnifiedJedis[1];
+
+    @Bean
+    UnifiedJedis myJedis() {
+      return JEDIS[0];
+    }
+
+    @Bean
+    TokenService myTokens() {
+      return new TokenService(
+          TokenConfig.custom(KeyRing.of(SigningKey.generate("mine", TokenAlgorithm.HS256)))
+              .build());
+    }
+
+    @Bean
+    CacheManager myCaches() {
+      return new org.springframework.cache.concurrent.ConcurrentMapCacheManager("x");
+    }
+
+    @Bean
+    SnowflakeIdGenerator myIds() {
+      return SnowflakeIdGenerator.withDefaults();
+    }
+  }
+
+  @Test
+  void backsOffWhenTheApplicationHasItsOwnBeans(RedisServer redis) {
+    try (RedisClient mine = RedisClient.create(redis.host(), redis.port())) {
+      OwnBeans.JEDIS[0] = mine;
+      runner(redis)
+          .withUserConfiguration(OwnBeans.class)
+          .run(
+              context -> {
+                assertThat(context).hasNotFailed();
+                assertThat(context.getBean(UnifiedJedis.class)).isSameAs(mine);
+                assertThat(context.getBean(TokenService.class).keyRing().active().id())
+                    .isEqualTo("mine");
+                assertThat(context.getBean(CacheManager.class).getCacheNames())
+                    .containsExactly("x");
+                assertThat(context).hasSingleBean(SnowflakeIdGenerator.class);
+                assertThat(context).doesNotHaveBean("toutiaoIdGenerator");
+              });
+    }
+  }
+
+  @Test
+  void eachBlockCanBeTurnedOff(RedisServer redis) {
+    runner(
+            redis,
+            "toutiao.ids.enabled=false",
+            "toutiao.cache.enabled=false",
+            "toutiao.auth.enabled=false")
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed();
+              assertThat(context).doesNotHaveBean(SnowflakeIdGenerator.class);
+              assertThat(context).doesNotHaveBean(CacheManager.class);
+              assertThat(context).doesNotHaveBean(TokenService.class);
+              assertThat(context).hasSingleBean(UnifiedJedis.class);
+            });
+    runner(redis, "toutiao.redis.enabled=false", "toutiao.ids.enabled=false")
+        .run(
+            context -> {
+              assertThat(context).doesNotHaveBean(UnifiedJedis.class);
+              assertThat(context).as("no Redis, no cache").doesNotHaveBean(CacheManager.class);
+            });
+  }
+
+  @Test
+  void aWorkerIdLeasedInRedisDiffersBetweenApplications(RedisServer redis) {
+    ApplicationContextRunner leased =
+        runner(redis, "toutiao.ids.worker-id-source=REDIS", "toutiao.ids.lease-ttl=5s");
+    leased.run(
+        first ->
+            leased.run(
+                second -> {
+                  long a = first.getBean(SnowflakeIdGenerator.class).currentWorkerId();
+                  long b = second.getBean(SnowflakeIdGenerator.class).currentWorkerId();
+                  assertThat(a).isNotEqualTo(b);
+                  org.springframework.boot.actuate.health.HealthIndicator health =
+                      first.getBean(
+                          "toutiaoWorkerIdHealthIndicator",
+                          org.springframework.boot.actuate.health.HealthIndicator.class);
+                  assertThat(health.health().getStatus().getCode()).isEqualTo("UP");
+                }));
+  }
+
+  /** The start-up failure names the property, and never shows a secret. */
+  private static void failsNaming(
+      ApplicationContextRunner runner, String property, String... notShown) {
+    runner.run(
+        context -> {
+          assertThat(context).hasFailed();
+          Throwable failure = context.getStartupFailure();
+          Throwable cause = failure;
+          while (cause != null && !(cause instanceof ToutiaoPropertyException)) {
+            cause = cause.getCause();
+          }
+          assertThat(cause).as("cause of %s", failure).isNotNull();
+          assertThat(((ToutiaoPropertyException) cause).property()).isEqualTo(property);
+          FailureAnalysis analysis = new ToutiaoPropertyFailureAnalyzer().analyze(failure);
+          assertThat(analysis.getDescription()).contains("'" + property + "'");
+          assertThat(analysis.getAction()).contains(property);
+          for (String secret : notShown) {
+            assertThat(analysis.getDescription()).doesNotContain(secret);
+            assertThat(failure.toString()).doesNotContain(secret);
+          }
+        });
+  }
+
+  @Test
+  void badPropertiesFailStartUpNamingTheProperty(RedisServer redis) {
+    failsNaming(runner(redis, "toutiao.ids.worker-id=99"), "toutiao.ids.worker-id");
+    failsNaming(runner(redis, "toutiao.ids.datacenter-id=40"), "toutiao.ids.datacenter-id");
+    failsNaming(
+        runner(redis, "toutiao.ids.worker-id-source=FIXED", "toutiao.ids.worker-id="),
+        "toutiao.ids.worker-id");
+    failsNaming(
+        runner(redis, "toutiao.cache.caches.broken.ttl=10s"),
+        "toutiao.cache.caches.broken.value-type");
+    failsNaming(
+        runner(
+            redis,
+            "toutiao.cache.caches.profile.ttl=10s",
+            "toutiao.cache.caches.profile.ttl-jitter=20s"),
+        "toutiao.cache.caches.profile.ttl-jitter");
+    failsNaming(
+        runner(
+            redis,
+            "toutiao.cache.caches.profile.ttl=10s",
+            "toutiao.cache.caches.profile.l1-ttl=20s"),
+        "toutiao.cache.caches.profile.l1-ttl");
+    failsNaming(
+        runner(redis, "toutiao.cache.caches.profile.key-pattern=no-placeholder"),
+        "toutiao.cache.caches.profile.key-pattern");
+    String weak = java.util.Base64.getEncoder().encodeToString("short-secret".getBytes());
+    failsNaming(runner(redis, "toutiao.auth.keys[0].secret=" + weak), "toutiao.auth.keys[0]", weak);
+    failsNaming(
+        runner(redis, "toutiao.auth.keys[0].algorithm=HS999"), "toutiao.auth.keys[0].algorithm");
+    failsNaming(runner(redis, "toutiao.auth.active-key=k9"), "toutiao.auth.active-key");
+    failsNaming(
+        runner(redis, "toutiao.auth.keys[0].algorithm=ES256"), "toutiao.auth.keys[0].public-key");
+    failsNaming(
+        new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(ToutiaoAuthAutoConfiguration.class)),
+        "toutiao.auth.keys");
+  }
+}
