@@ -109,6 +109,7 @@ public class ToutiaoHealthAutoConfiguration {
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnClass(co.elastic.clients.elasticsearch.ElasticsearchClient.class)
   @ConditionalOnBean(co.elastic.clients.elasticsearch.ElasticsearchClient.class)
+  @ConditionalOnProperty(prefix = "toutiao.search", name = "enabled", matchIfMissing = true)
   static class SearchHealthConfiguration {
     @Bean
     @ConditionalOnMissingBean(name = "toutiaoElasticsearchHealthIndicator")
