@@ -105,6 +105,12 @@ public final class IndexMigration {
   private static final Duration ROLL_BACK_AFTER_OUTAGE = Duration.ofSeconds(5);
   private final Map<String, Integer> shardCounts = new java.util.HashMap<>();
 
+  /**
+   * Per shard of the tombstone index, the sequence number up to which tombstones were replayed
+   * (null before the first replay, which selects them by time).
+   */
+  private Map<String, Long> tombstoneMarks;
+
   /** When the current run of failed steps began ({@code System.nanoTime()}), 0 while none. */
   private long unavailableSince;
 
@@ -205,6 +211,9 @@ public final class IndexMigration {
    */
   public Result run() {
     long started = System.nanoTime();
+    tombstoneMarks = null;
+    unavailableSince = 0;
+    outageOutlasted = false;
     String alias = spec.name();
     String from = current(client, alias);
     String to = nextName(alias, from);
@@ -219,6 +228,7 @@ public final class IndexMigration {
       Map<String, Long> checkpoints = checkpoints(from);
       long copied = copyAll(from, to);
       long caughtUp = 0;
+      long tombstonesReplayed = 0;
       int rounds = 0;
       long changed;
       do {
@@ -233,6 +243,8 @@ public final class IndexMigration {
         checkpoints = now;
         caughtUp += changed;
         rounds++;
+        // deletions too, so the block replays only those of its last moments
+        tombstonesReplayed += replayTombstones(alias, from, to, started);
       } while (changed > smallRound && rounds < maxRounds);
       long deleted = removeDeleted(from, to, null);
 
@@ -243,7 +255,7 @@ public final class IndexMigration {
       changed = catchUp(from, to, checkpoints);
       caughtUp += changed;
       rounds++;
-      long tombstonesReplayed = replayTombstones(alias, from, to, started);
+      tombstonesReplayed += replayTombstones(alias, from, to, started);
       refresh(from);
       refresh(to);
       long inOld = count(from);
@@ -625,11 +637,13 @@ public final class IndexMigration {
   }
 
   /**
-   * Under the write block: replays the deletions {@link ChangeSync} recorded since shortly before
-   * the migration began as versioned deletes into the new index. They remove documents deleted
-   * since they were copied and leave Elasticsearch's own tombstones there, so a change that raced
-   * with a deletion is refused in the new index as it would have been in the old one. The work
-   * grows with the deletions made during the migration, not with the index.
+   * Replays the deletions {@link ChangeSync} recorded as versioned deletes into the new index: the
+   * first time those recorded since shortly before the migration began, then (after each catch-up
+   * round and once under the write block) those recorded since the previous replay, tracked per
+   * shard of the tombstone index by sequence number. They remove documents deleted since they were
+   * copied and leave Elasticsearch's own tombstones there, so a change that raced with a deletion
+   * is refused in the new index as it would have been in the old one. Under the block the work is
+   * the deletions of the last round, not of the whole migration.
    */
   private long replayTombstones(String alias, String from, String to, long startedNanos)
       throws Exception {
@@ -637,20 +651,15 @@ public final class IndexMigration {
     if (!client.indices().exists(e -> e.index(tombstones)).value()) {
       return 0;
     }
+    // what a later replay starts from: each shard's operations up to here are seen by this one
+    Map<String, Long> next = checkpoints(tombstones);
     refresh(tombstones);
     long since =
         System.currentTimeMillis()
             - (System.nanoTime() - startedNanos) / 1_000_000
             - TOMBSTONE_MARGIN.toMillis();
     long[] replayed = {0};
-    scan(
-        tombstones,
-        Query.of(
-            q ->
-                q.range(
-                    r -> r.untyped(u -> u.field(ChangeSync.DELETED_AT).gte(JsonData.of(since))))),
-        true,
-        batchSize,
+    Consumer<List<Hit<JsonData>>> replay =
         hits -> {
           // a deletion recorded but not yet applied to the old index (its writer is waiting for
           // the block to lift, and will apply it through the alias to the new index) is left to
@@ -676,7 +685,24 @@ public final class IndexMigration {
             bulk(to, ops);
             replayed[0] += ops.size();
           }
-        });
+        };
+    if (tombstoneMarks == null) {
+      scan(
+          tombstones,
+          Query.of(
+              q ->
+                  q.range(
+                      r -> r.untyped(u -> u.field(ChangeSync.DELETED_AT).gte(JsonData.of(since))))),
+          true,
+          batchSize,
+          replay);
+    } else {
+      for (Map.Entry<String, Long> shard : tombstoneMarks.entrySet()) {
+        scanShard(
+            tombstones, shard.getKey(), shard.getValue(), Long.MAX_VALUE, true, batchSize, replay);
+      }
+    }
+    tombstoneMarks = next;
     return replayed[0];
   }
 
