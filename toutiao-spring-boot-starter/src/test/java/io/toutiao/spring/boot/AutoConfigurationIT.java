@@ -36,6 +36,7 @@ class AutoConfigurationIT {
                 ToutiaoCacheAutoConfiguration.class,
                 ToutiaoAuthAutoConfiguration.class,
                 ToutiaoSearchAutoConfiguration.class,
+                ToutiaoStorageAutoConfiguration.class,
                 ToutiaoMetricsAutoConfiguration.class,
                 ToutiaoHealthAutoConfiguration.class))
         .withPropertyValues(properties.toArray(String[]::new));
@@ -205,6 +206,10 @@ class AutoConfigurationIT {
     failsNaming(runner(redis, "toutiao.auth.active-key=k9"), "toutiao.auth.active-key");
     failsNaming(
         runner(redis, "toutiao.auth.keys[0].algorithm=ES256"), "toutiao.auth.keys[0].public-key");
+    failsNaming(
+        runner(redis, "toutiao.storage.type=QINIU", "toutiao.storage.qiniu.access-key=ak"),
+        "toutiao.storage.qiniu.secret-key");
+    failsNaming(runner(redis, "toutiao.storage.local.root="), "toutiao.storage.local.root");
     failsNaming(
         new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(ToutiaoAuthAutoConfiguration.class)),

@@ -15,6 +15,19 @@ final class Fixtures {
 
   private Fixtures() {}
 
+  /** A folder for uploads, per JVM. */
+  static final java.nio.file.Path UPLOADS = uploads();
+
+  private static java.nio.file.Path uploads() {
+    try {
+      java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("toutiao-starter-uploads");
+      dir.toFile().deleteOnExit();
+      return dir;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   /** A 32-byte HMAC secret, fresh per JVM. */
   static final String SECRET = base64Secret();
 
@@ -37,6 +50,8 @@ final class Fixtures {
     p.add("toutiao.cache.caches.profile.max-staleness=500ms");
     p.add("toutiao.cache.caches.plain.value-type=" + Profile.class.getName());
     p.add("toutiao.search.enabled=false");
+    p.add("toutiao.storage.local.root=" + UPLOADS);
+    p.add("toutiao.storage.local.base-url=https://static.example.com/files");
     return p;
   }
 

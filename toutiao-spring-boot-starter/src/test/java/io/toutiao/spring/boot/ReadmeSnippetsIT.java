@@ -55,7 +55,9 @@ class ReadmeSnippetsIT {
                       "server.port",
                       0,
                       "management.health.elasticsearch.enabled",
-                      false)));
+                      false,
+                      "toutiao.storage.local.root",
+                      Fixtures.UPLOADS.toString())));
         });
     try (ConfigurableApplicationContext context = application.run()) {
       ReadmeApp.Profiles profiles = context.getBean(ReadmeApp.Profiles.class);
