@@ -1,10 +1,11 @@
 package io.toutiao.spring.boot;
 
-import io.toutiao.core.id.LeasedWorkerIdAssigner;
 import io.toutiao.core.id.SnowflakeIdGenerator;
-import io.toutiao.core.id.WorkerIdAssigner;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import io.toutiao.spring.boot.health.CacheCheck;
+import io.toutiao.spring.boot.health.Check;
+import io.toutiao.spring.boot.health.RedisCheck;
+import io.toutiao.spring.boot.health.SearchCheck;
+import io.toutiao.spring.boot.health.WorkerIdCheck;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -17,11 +18,12 @@ import org.springframework.context.annotation.Configuration;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
- * Actuator health of the blocks: {@code toutiaoRedis} (a PING), {@code toutiaoElasticsearch} (the
- * cluster's health: red is DOWN), {@code toutiaoWorkerId} (DOWN when the Redis worker-id lease is
- * lost: ids stop) and {@code toutiaoCaches} (each cache's circuit breaker; an open breaker is
- * reported in the details, the status stays UP because reads go on through the loader). Spring Boot
- * 3's Actuator; off with {@code toutiao.health.enabled=false}.
+ * Actuator health of the blocks, on Spring Boot 3 ({@code
+ * org.springframework.boot.actuate.health}): {@code toutiaoRedis} (a PING), {@code
+ * toutiaoElasticsearch} (the cluster's health: red is DOWN), {@code toutiaoWorkerId} (DOWN when the
+ * Redis worker-id lease is lost: ids stop) and {@code toutiaoCaches} (each cache's circuit breaker;
+ * an open breaker is reported in the details, the status stays UP because reads go on through the
+ * loader). Off with {@code toutiao.health.enabled=false}.
  */
 @AutoConfiguration(
     after = {
@@ -30,12 +32,19 @@ import redis.clients.jedis.UnifiedJedis;
       ToutiaoCacheAutoConfiguration.class,
       ToutiaoSearchAutoConfiguration.class
     })
-@ConditionalOnClass(HealthIndicator.class)
+@ConditionalOnClass(name = "org.springframework.boot.actuate.health.HealthIndicator")
 @ConditionalOnProperty(prefix = "toutiao.health", name = "enabled", matchIfMissing = true)
 public class ToutiaoHealthAutoConfiguration {
 
   /** Creates the configuration. */
   public ToutiaoHealthAutoConfiguration() {}
+
+  static HealthIndicator indicator(java.util.function.Supplier<Check> check) {
+    return () -> {
+      Check result = check.get();
+      return (result.up() ? Health.up() : Health.down()).withDetails(result.details()).build();
+    };
+  }
 
   /**
    * The worker-id lease.
@@ -47,15 +56,7 @@ public class ToutiaoHealthAutoConfiguration {
   @ConditionalOnBean(SnowflakeIdGenerator.class)
   @ConditionalOnMissingBean(name = "toutiaoWorkerIdHealthIndicator")
   public HealthIndicator toutiaoWorkerIdHealthIndicator(SnowflakeIdGenerator generator) {
-    return () -> {
-      WorkerIdAssigner assigner = generator.config().workerIdAssigner();
-      if (assigner instanceof LeasedWorkerIdAssigner leased && !leased.isHeld()) {
-        return Health.down()
-            .withDetail("lease", "lost: no ids are issued until it is back")
-            .build();
-      }
-      return Health.up().withDetail("workerId", generator.currentWorkerId()).build();
-    };
+    return indicator(() -> WorkerIdCheck.check(generator));
   }
 
   /** Redis. */
@@ -66,20 +67,7 @@ public class ToutiaoHealthAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean(name = "toutiaoRedisHealthIndicator")
     HealthIndicator toutiaoRedisHealthIndicator(UnifiedJedis jedis) {
-      return () -> {
-        long started = System.nanoTime();
-        try {
-          String reply = jedis.ping();
-          return Health.up()
-              .withDetail("ping", reply)
-              .withDetail("millis", (System.nanoTime() - started) / 1_000_000)
-              .build();
-        } catch (RuntimeException e) {
-          return Health.down()
-              .withDetail("error", e.getClass().getSimpleName() + ": " + e.getMessage())
-              .build();
-        }
-      };
+      return indicator(() -> RedisCheck.check(jedis));
     }
   }
 
@@ -91,17 +79,7 @@ public class ToutiaoHealthAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean(name = "toutiaoCachesHealthIndicator")
     HealthIndicator toutiaoCachesHealthIndicator(ToutiaoCacheManager manager) {
-      return () -> {
-        Map<String, Object> breakers = new LinkedHashMap<>();
-        for (ToutiaoCache cache : manager.caches()) {
-          breakers.put(
-              cache.getName(),
-              cache.getNativeCache().stats().circuitOpen()
-                  ? "open: Redis bypassed, reads go to the loader"
-                  : "closed");
-        }
-        return Health.up().withDetails(breakers).build();
-      };
+      return indicator(() -> CacheCheck.check(manager));
     }
   }
 
@@ -115,22 +93,7 @@ public class ToutiaoHealthAutoConfiguration {
     @ConditionalOnMissingBean(name = "toutiaoElasticsearchHealthIndicator")
     HealthIndicator toutiaoElasticsearchHealthIndicator(
         co.elastic.clients.elasticsearch.ElasticsearchClient client) {
-      return () -> {
-        try {
-          var health = client.cluster().health();
-          String status = health.status().jsonValue();
-          Health.Builder builder = "red".equals(status) ? Health.down() : Health.up();
-          return builder
-              .withDetail("cluster", health.clusterName())
-              .withDetail("status", status)
-              .withDetail("nodes", health.numberOfNodes())
-              .build();
-        } catch (Exception e) {
-          return Health.down()
-              .withDetail("error", e.getClass().getSimpleName() + ": " + e.getMessage())
-              .build();
-        }
-      };
+      return indicator(() -> SearchCheck.check(client));
     }
   }
 }

@@ -38,7 +38,8 @@ class AutoConfigurationIT {
                 ToutiaoSearchAutoConfiguration.class,
                 ToutiaoStorageAutoConfiguration.class,
                 ToutiaoMetricsAutoConfiguration.class,
-                ToutiaoHealthAutoConfiguration.class))
+                ToutiaoHealthAutoConfiguration.class,
+                ToutiaoBoot4HealthAutoConfiguration.class))
         .withPropertyValues(properties.toArray(String[]::new));
   }
 
@@ -143,11 +144,12 @@ class AutoConfigurationIT {
                   long a = first.getBean(SnowflakeIdGenerator.class).currentWorkerId();
                   long b = second.getBean(SnowflakeIdGenerator.class).currentWorkerId();
                   assertThat(a).isNotEqualTo(b);
-                  org.springframework.boot.actuate.health.HealthIndicator health =
-                      first.getBean(
-                          "toutiaoWorkerIdHealthIndicator",
-                          org.springframework.boot.actuate.health.HealthIndicator.class);
-                  assertThat(health.health().getStatus().getCode()).isEqualTo("UP");
+                  assertThat(
+                          io.toutiao.spring.boot.health.WorkerIdCheck.check(
+                                  first.getBean(SnowflakeIdGenerator.class))
+                              .up())
+                      .isTrue();
+                  assertThat(first).hasBean("toutiaoWorkerIdHealthIndicator");
                 }));
   }
 

@@ -17,7 +17,6 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.env.YamlPropertySourceLoader;
-import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.PropertySource;
@@ -62,7 +61,7 @@ class ReadmeSnippetsIT {
     try (ConfigurableApplicationContext context = application.run()) {
       ReadmeApp.Profiles profiles = context.getBean(ReadmeApp.Profiles.class);
       String token = context.getBean(TokenService.class).issue(42).accessToken();
-      int port = ((WebServerApplicationContext) context).getWebServer().getPort();
+      int port = Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
       HttpClient http = HttpClient.newHttpClient();
       for (int i = 0; i < 3; i++) {
         HttpResponse<String> me =

@@ -33,7 +33,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.security.access.prepost.PreAuthorize;
@@ -117,7 +116,8 @@ class WebIT {
         new SpringApplicationBuilder(App.class).properties(properties.toArray(String[]::new)).run();
     base =
         URI.create(
-            "http://127.0.0.1:" + ((WebServerApplicationContext) app).getWebServer().getPort());
+            "http://127.0.0.1:"
+                + Integer.parseInt(app.getEnvironment().getProperty("local.server.port")));
     tokens = app.getBean(TokenService.class);
   }
 
