@@ -4,6 +4,7 @@ import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch.core.SearchResponse;
 import co.elastic.clients.elasticsearch.core.search.HighlighterEncoder;
 import co.elastic.clients.elasticsearch.core.search.Hit;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -69,6 +70,7 @@ public final class ArticleSearch {
   private final String preTag;
   private final String postTag;
   private final boolean encodeHtml;
+  private final SearchListener listener;
 
   /**
    * Creates a search over an alias with {@code <em>} highlight tags.
@@ -110,6 +112,26 @@ public final class ArticleSearch {
     this.preTag = Objects.requireNonNull(preTag, "preTag must not be null");
     this.postTag = Objects.requireNonNull(postTag, "postTag must not be null");
     this.encodeHtml = encodeHtml;
+    this.listener = SearchListener.NONE;
+  }
+
+  private ArticleSearch(ArticleSearch base, SearchListener listener) {
+    this.client = base.client;
+    this.index = base.index;
+    this.preTag = base.preTag;
+    this.postTag = base.postTag;
+    this.encodeHtml = base.encodeHtml;
+    this.listener = Objects.requireNonNull(listener, "listener must not be null");
+  }
+
+  /**
+   * The same search, telling {@code listener} of each one (metrics).
+   *
+   * @param listener told of each search
+   * @return a new search
+   */
+  public ArticleSearch withListener(SearchListener listener) {
+    return new ArticleSearch(this, listener);
   }
 
   /**
@@ -140,6 +162,7 @@ public final class ArticleSearch {
               + "; deep paging needs point-in-time iteration",
           null);
     }
+    long started = System.nanoTime();
     try {
       SearchResponse<Void> response =
           client.search(
@@ -176,8 +199,10 @@ public final class ArticleSearch {
       }
       long total = response.hits().total() == null ? hits.size() : response.hits().total().value();
       int failed = response.shards().failed().intValue();
+      listener.onSearch(Duration.ofNanos(System.nanoTime() - started), total, failed);
       return new Page(total, page, perPage, hits, failed);
     } catch (Exception e) {
+      listener.onFailure(Duration.ofNanos(System.nanoTime() - started));
       throw SearchException.translate("search " + index, e);
     }
   }

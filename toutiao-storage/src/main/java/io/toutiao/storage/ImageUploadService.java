@@ -30,6 +30,7 @@ public final class ImageUploadService {
 
   private final ImageValidator validator;
   private final ObjectStorage storage;
+  private final UploadListener listener;
 
   /**
    * Creates the service.
@@ -38,8 +39,36 @@ public final class ImageUploadService {
    * @param storage where images go
    */
   public ImageUploadService(ImageValidator validator, ObjectStorage storage) {
+    this(validator, storage, UploadListener.NONE);
+  }
+
+  /**
+   * Creates the service with a listener.
+   *
+   * @param validator decides what is an acceptable image
+   * @param storage where images go
+   * @param listener told of each image accepted or refused
+   */
+  public ImageUploadService(
+      ImageValidator validator, ObjectStorage storage, UploadListener listener) {
     this.validator = Objects.requireNonNull(validator, "validator must not be null");
     this.storage = Objects.requireNonNull(storage, "storage must not be null");
+    this.listener = Objects.requireNonNull(listener, "listener must not be null");
+  }
+
+  private ImageInfo check(byte[] bytes) {
+    try {
+      return validator.validate(bytes);
+    } catch (InvalidImageException e) {
+      listener.onRejected(e.reason());
+      throw e;
+    }
+  }
+
+  private StoredObject store(byte[] bytes, ImageInfo info) {
+    StoredObject stored = storage.put(bytes, info.mimeType());
+    listener.onStored(info, bytes.length);
+    return stored;
   }
 
   /**
@@ -51,8 +80,8 @@ public final class ImageUploadService {
    * @throws StorageUnavailableException when the store fails
    */
   public UploadedImage upload(byte[] bytes) {
-    ImageInfo info = validator.validate(bytes);
-    StoredObject stored = storage.put(bytes, info.mimeType());
+    ImageInfo info = check(bytes);
+    StoredObject stored = store(bytes, info);
     return new UploadedImage(stored.key(), stored.url(), info);
   }
 
@@ -71,9 +100,7 @@ public final class ImageUploadService {
         (field, bytes) -> {
           try {
             checked.put(
-                field,
-                validator.validate(
-                    Objects.requireNonNull(bytes, "field " + field + " has no content")));
+                field, check(Objects.requireNonNull(bytes, "field " + field + " has no content")));
           } catch (InvalidImageException e) {
             throw e.forField(field);
           }
@@ -81,7 +108,7 @@ public final class ImageUploadService {
     Map<String, UploadedImage> uploaded = new LinkedHashMap<>();
     checked.forEach(
         (field, info) -> {
-          StoredObject stored = storage.put(fields.get(field), info.mimeType());
+          StoredObject stored = store(fields.get(field), info);
           uploaded.put(field, new UploadedImage(stored.key(), stored.url(), info));
         });
     return uploaded;

@@ -1,13 +1,17 @@
 package io.toutiao.spring.boot;
 
 import java.time.Duration;
+import java.time.LocalTime;
+import java.time.ZoneId;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
- * {@code toutiao.cache.*}: the two-level caches behind Spring's {@code @Cacheable}. Every cache is
- * declared under {@code toutiao.cache.caches.<name>}; an unset setting takes the library's default.
+ * {@code toutiao.cache.*}: the two-level caches behind Spring's {@code @Cacheable} (each declared
+ * under {@code toutiao.cache.caches.<name>}; an unset setting takes the library's default), and the
+ * Redis building blocks: counters, recent lists and the job scheduler (one bean per entry, named by
+ * its key in the map).
  */
 @ConfigurationProperties(prefix = "toutiao.cache")
 public class CacheProperties {
@@ -17,6 +21,15 @@ public class CacheProperties {
 
   /** The caches, by name (the name {@code @Cacheable} uses). */
   private Map<String, Spec> caches = new LinkedHashMap<>();
+
+  /** Counters (one sorted set each), by bean name. */
+  private Map<String, Counter> counters = new LinkedHashMap<>();
+
+  /** Bounded per-user lists, by bean name. */
+  private Map<String, RecentListSpec> recentLists = new LinkedHashMap<>();
+
+  /** The job scheduler. */
+  private Jobs jobs = new Jobs();
 
   /** Creates the defaults. */
   public CacheProperties() {}
@@ -47,6 +60,48 @@ public class CacheProperties {
    */
   public void setCaches(Map<String, Spec> caches) {
     this.caches = caches;
+  }
+
+  /**
+   * @return the counters
+   */
+  public Map<String, Counter> getCounters() {
+    return counters;
+  }
+
+  /**
+   * @param counters the counters
+   */
+  public void setCounters(Map<String, Counter> counters) {
+    this.counters = counters;
+  }
+
+  /**
+   * @return the recent lists
+   */
+  public Map<String, RecentListSpec> getRecentLists() {
+    return recentLists;
+  }
+
+  /**
+   * @param recentLists the recent lists
+   */
+  public void setRecentLists(Map<String, RecentListSpec> recentLists) {
+    this.recentLists = recentLists;
+  }
+
+  /**
+   * @return the job settings
+   */
+  public Jobs getJobs() {
+    return jobs;
+  }
+
+  /**
+   * @param jobs the job settings
+   */
+  public void setJobs(Jobs jobs) {
+    this.jobs = jobs;
   }
 
   /** One cache. */
@@ -189,6 +244,149 @@ public class CacheProperties {
      */
     public void setMaxStaleness(Duration maxStaleness) {
       this.maxStaleness = maxStaleness;
+    }
+  }
+
+  /** One counter. */
+  public static class Counter {
+    /** The sorted-set key, e.g. {@code count:art:liking}. */
+    private String key;
+
+    /** The daily correction (rebuild from the application's {@code CounterSource}). */
+    private Correction correction = new Correction();
+
+    /** Creates the defaults. */
+    public Counter() {}
+
+    /**
+     * @return the key
+     */
+    public String getKey() {
+      return key;
+    }
+
+    /**
+     * @param key the key
+     */
+    public void setKey(String key) {
+      this.key = key;
+    }
+
+    /**
+     * @return the correction
+     */
+    public Correction getCorrection() {
+      return correction;
+    }
+
+    /**
+     * @param correction the correction
+     */
+    public void setCorrection(Correction correction) {
+      this.correction = correction;
+    }
+  }
+
+  /** A daily correction, on one instance of the fleet. */
+  public static class Correction {
+    /** The local time it runs at; none: no correction. */
+    private LocalTime at;
+
+    /** The zone of {@code at}. */
+    private ZoneId zone = ZoneId.systemDefault();
+
+    /** Creates the defaults. */
+    public Correction() {}
+
+    /**
+     * @return the time, or null
+     */
+    public LocalTime getAt() {
+      return at;
+    }
+
+    /**
+     * @param at the time
+     */
+    public void setAt(LocalTime at) {
+      this.at = at;
+    }
+
+    /**
+     * @return the zone
+     */
+    public ZoneId getZone() {
+      return zone;
+    }
+
+    /**
+     * @param zone the zone
+     */
+    public void setZone(ZoneId zone) {
+      this.zone = zone;
+    }
+  }
+
+  /** One family of bounded lists. */
+  public static class RecentListSpec {
+    /** The key, {@code {}} standing for the user id. */
+    private String keyPattern;
+
+    /** Items kept per user (1 to 10,000). */
+    private int capacity = 100;
+
+    /** Creates the defaults. */
+    public RecentListSpec() {}
+
+    /**
+     * @return the key pattern
+     */
+    public String getKeyPattern() {
+      return keyPattern;
+    }
+
+    /**
+     * @param keyPattern the key pattern
+     */
+    public void setKeyPattern(String keyPattern) {
+      this.keyPattern = keyPattern;
+    }
+
+    /**
+     * @return the capacity
+     */
+    public int getCapacity() {
+      return capacity;
+    }
+
+    /**
+     * @param capacity the capacity
+     */
+    public void setCapacity(int capacity) {
+      this.capacity = capacity;
+    }
+  }
+
+  /** The job scheduler. */
+  public static class Jobs {
+    /** This instance's name in the run history (default: the host name). */
+    private String node;
+
+    /** Creates the defaults. */
+    public Jobs() {}
+
+    /**
+     * @return the node name, or null
+     */
+    public String getNode() {
+      return node;
+    }
+
+    /**
+     * @param node the node name
+     */
+    public void setNode(String node) {
+      this.node = node;
     }
   }
 }

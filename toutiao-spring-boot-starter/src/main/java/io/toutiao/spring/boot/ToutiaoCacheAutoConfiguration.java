@@ -35,6 +35,91 @@ public class ToutiaoCacheAutoConfiguration {
   public ToutiaoCacheAutoConfiguration() {}
 
   /**
+   * The counters and recent lists under {@code toutiao.cache.counters} and {@code
+   * toutiao.cache.recent-lists}, one bean each, named as their entry.
+   *
+   * @param environment where they are read
+   * @return the registrar
+   */
+  @Bean
+  public static org.springframework.beans.factory.support.BeanDefinitionRegistryPostProcessor
+      toutiaoRedisBlocks(org.springframework.core.env.Environment environment) {
+    return new RedisBlocksRegistrar(environment);
+  }
+
+  /**
+   * Jobs that run on one instance of the fleet at a time (the counters' daily correction).
+   *
+   * @param jedis the client
+   * @param environment where {@code toutiao.cache.jobs.node} is read
+   * @return the scheduler, closed with the context
+   */
+  @Bean(destroyMethod = "close")
+  @ConditionalOnMissingBean
+  public io.toutiao.cache.redis.JobScheduler toutiaoJobScheduler(
+      UnifiedJedis jedis, org.springframework.core.env.Environment environment) {
+    String node = RedisBlocksRegistrar.bind(environment).getJobs().getNode();
+    if (node == null || node.isBlank()) {
+      try {
+        node = java.net.InetAddress.getLocalHost().getHostName();
+      } catch (java.io.IOException e) {
+        node = "node-" + ProcessHandle.current().pid();
+      }
+    }
+    return new io.toutiao.cache.redis.JobScheduler(jedis, node);
+  }
+
+  /**
+   * Schedules the daily correction of every counter with {@code correction.at}, from the
+   * application's {@link CounterSource} of that counter, as the job {@code <name>-correction}.
+   *
+   * @param jobs the scheduler
+   * @param sources the application's sources
+   * @param environment where the counters are read
+   * @param beans where the counters are found
+   * @return the scheduling step, run once every bean exists
+   */
+  @Bean
+  public org.springframework.beans.factory.SmartInitializingSingleton toutiaoCounterCorrections(
+      io.toutiao.cache.redis.JobScheduler jobs,
+      ObjectProvider<CounterSource> sources,
+      org.springframework.core.env.Environment environment,
+      org.springframework.beans.factory.BeanFactory beans) {
+    return () -> {
+      for (var entry : RedisBlocksRegistrar.bind(environment).getCounters().entrySet()) {
+        String name = entry.getKey();
+        CacheProperties.Correction correction = entry.getValue().getCorrection();
+        if (correction.getAt() == null) {
+          continue;
+        }
+        CounterSource source =
+            sources
+                .orderedStream()
+                .filter(s -> name.equals(s.counter()))
+                .findFirst()
+                .orElseThrow(
+                    () ->
+                        new ToutiaoPropertyException(
+                            "toutiao.cache.counters." + name + ".correction.at",
+                            "no CounterSource bean answers counter() = \"" + name + "\"",
+                            null));
+        io.toutiao.cache.redis.CounterStore store =
+            beans.getBean(name, io.toutiao.cache.redis.CounterStore.class);
+        jobs.scheduleDaily(
+            name + "-correction",
+            correction.getAt(),
+            correction.getZone(),
+            () -> {
+              try (java.util.stream.Stream<io.toutiao.cache.redis.CounterStore.Counter> counts =
+                  source.counts()) {
+                store.rebuild(counts);
+              }
+            });
+      }
+    };
+  }
+
+  /**
    * The cache manager.
    *
    * @param properties {@code toutiao.cache.*}

@@ -34,7 +34,9 @@ import org.springframework.context.annotation.Configuration;
     before = {
       ToutiaoIdAutoConfiguration.class,
       ToutiaoCacheAutoConfiguration.class,
-      ToutiaoAuthAutoConfiguration.class
+      ToutiaoAuthAutoConfiguration.class,
+      ToutiaoStorageAutoConfiguration.class,
+      ToutiaoSearchAutoConfiguration.class
     })
 @ConditionalOnClass(MeterRegistry.class)
 @ConditionalOnProperty(prefix = "toutiao.metrics", name = "enabled", matchIfMissing = true)
@@ -162,6 +164,97 @@ public class ToutiaoMetricsAutoConfiguration {
         @Override
         public void onRejected(io.toutiao.auth.AuthException.Reason reason) {
           count("rejected", reason.name().toLowerCase(java.util.Locale.ROOT));
+        }
+      };
+    }
+  }
+
+  /** Upload meters, kept apart so the class loads without toutiao-storage. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = "io.toutiao.storage.UploadListener")
+  static class StorageMetricsConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean(io.toutiao.storage.UploadListener.class)
+    io.toutiao.storage.UploadListener toutiaoUploadMetrics(
+        ObjectProvider<MeterRegistry> registries) {
+      Map<String, Counter> counters = new java.util.concurrent.ConcurrentHashMap<>();
+      return new io.toutiao.storage.UploadListener() {
+        private Counter counter(String name, String description, String... tags) {
+          MeterRegistry registry = registries.getIfUnique();
+          if (registry == null) {
+            return null;
+          }
+          return counters.computeIfAbsent(
+              name + String.join("/", tags),
+              k -> Counter.builder(name).tags(tags).description(description).register(registry));
+        }
+
+        @Override
+        public void onStored(io.toutiao.storage.ImageInfo info, long bytes) {
+          String format = info.format().name().toLowerCase(java.util.Locale.ROOT);
+          Counter images =
+              counter("toutiao.storage.images", "uploads", "result", "stored", "reason", format);
+          Counter stored =
+              counter("toutiao.storage.stored.bytes", "bytes of images stored", "format", format);
+          if (images != null) {
+            images.increment();
+            stored.increment(bytes);
+          }
+        }
+
+        @Override
+        public void onRejected(io.toutiao.storage.InvalidImageException.Reason reason) {
+          Counter images =
+              counter(
+                  "toutiao.storage.images",
+                  "uploads",
+                  "result",
+                  "rejected",
+                  "reason",
+                  reason.name().toLowerCase(java.util.Locale.ROOT));
+          if (images != null) {
+            images.increment();
+          }
+        }
+      };
+    }
+  }
+
+  /** Search meters, kept apart so the class loads without toutiao-search. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = "io.toutiao.search.SearchListener")
+  static class SearchMetricsConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean(io.toutiao.search.SearchListener.class)
+    io.toutiao.search.SearchListener toutiaoSearchMetrics(
+        ObjectProvider<MeterRegistry> registries) {
+      Map<String, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
+      return new io.toutiao.search.SearchListener() {
+        private void record(String result, Duration took) {
+          MeterRegistry registry = registries.getIfUnique();
+          if (registry != null) {
+            timers
+                .computeIfAbsent(
+                    result,
+                    r ->
+                        Timer.builder("toutiao.search.requests")
+                            .tag("result", r)
+                            .description("article searches")
+                            .register(registry))
+                .record(took);
+          }
+        }
+
+        @Override
+        public void onSearch(Duration took, long total, int failedShards) {
+          record(failedShards > 0 ? "partial" : "ok", took);
+        }
+
+        @Override
+        public void onFailure(Duration took) {
+          record("failed", took);
         }
       };
     }

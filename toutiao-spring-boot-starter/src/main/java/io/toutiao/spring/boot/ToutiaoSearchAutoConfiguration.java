@@ -74,11 +74,16 @@ public class ToutiaoSearchAutoConfiguration {
    * The reference's article search over the {@code articles} alias.
    *
    * @param client the client
+   * @param listeners metrics, when on
    * @return the search
    */
   @Bean
   @ConditionalOnMissingBean
-  public ArticleSearch toutiaoArticleSearch(ElasticsearchClient client) {
-    return new ArticleSearch(client, "articles");
+  public ArticleSearch toutiaoArticleSearch(
+      ElasticsearchClient client,
+      org.springframework.beans.factory.ObjectProvider<io.toutiao.search.SearchListener>
+          listeners) {
+    return new ArticleSearch(client, "articles")
+        .withListener(listeners.getIfUnique(() -> io.toutiao.search.SearchListener.NONE));
   }
 }

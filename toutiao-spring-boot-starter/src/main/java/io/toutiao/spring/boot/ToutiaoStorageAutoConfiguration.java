@@ -98,12 +98,17 @@ public class ToutiaoStorageAutoConfiguration {
    *
    * @param validator the check
    * @param storage the store
+   * @param listeners metrics, when on
    * @return the service
    */
   @Bean
   @ConditionalOnMissingBean
   public ImageUploadService toutiaoImageUploadService(
-      ImageValidator validator, ObjectStorage storage) {
-    return new ImageUploadService(validator, storage);
+      ImageValidator validator,
+      ObjectStorage storage,
+      org.springframework.beans.factory.ObjectProvider<io.toutiao.storage.UploadListener>
+          listeners) {
+    return new ImageUploadService(
+        validator, storage, listeners.getIfUnique(() -> io.toutiao.storage.UploadListener.NONE));
   }
 }

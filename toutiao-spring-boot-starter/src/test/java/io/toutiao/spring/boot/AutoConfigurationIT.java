@@ -60,7 +60,20 @@ class AutoConfigurationIT {
                   .isEqualTo(42);
               assertThat(context)
                   .doesNotHaveBean(co.elastic.clients.elasticsearch.ElasticsearchClient.class);
+              io.toutiao.storage.ImageUploadService.UploadedImage image =
+                  context.getBean(io.toutiao.storage.ImageUploadService.class).upload(png());
+              assertThat(image.url()).startsWith("https://static.example.com/files/");
+              assertThat(java.nio.file.Files.size(Fixtures.UPLOADS.resolve(image.key())))
+                  .isPositive();
             });
+  }
+
+  static byte[] png() throws java.io.IOException {
+    java.awt.image.BufferedImage image =
+        new java.awt.image.BufferedImage(8, 8, java.awt.image.BufferedImage.TYPE_INT_RGB);
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    javax.imageio.ImageIO.write(image, "png", out);
+    return out.toByteArray();
   }
 
   @Configuration(proxyBeanMethods = false)
@@ -151,6 +164,75 @@ class AutoConfigurationIT {
                       .isTrue();
                   assertThat(first).hasBean("toutiaoWorkerIdHealthIndicator");
                 }));
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  static class LikesFromTheDatabase {
+    @Bean
+    CounterSource likesSource() {
+      return new CounterSource() {
+        @Override
+        public String counter() {
+          return "likes";
+        }
+
+        @Override
+        public java.util.stream.Stream<io.toutiao.cache.redis.CounterStore.Counter> counts() {
+          return java.util.stream.Stream.of(
+              new io.toutiao.cache.redis.CounterStore.Counter(1, 10),
+              new io.toutiao.cache.redis.CounterStore.Counter(2, 20));
+        }
+      };
+    }
+  }
+
+  @Test
+  void countersRecentListsAndTheirCorrectionComeFromProperties(RedisServer redis) {
+    runner(
+            redis,
+            "toutiao.cache.counters.likes.key=count:art:liking",
+            "toutiao.cache.counters.likes.correction.at=03:00",
+            "toutiao.cache.counters.likes.correction.zone=Asia/Shanghai",
+            "toutiao.cache.recent-lists.reading.key-pattern=user:{}:his:reading",
+            "toutiao.cache.recent-lists.reading.capacity=3",
+            "toutiao.cache.jobs.node=api-1")
+        .withUserConfiguration(LikesFromTheDatabase.class)
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed();
+              io.toutiao.cache.redis.CounterStore likes =
+                  context.getBean("likes", io.toutiao.cache.redis.CounterStore.class);
+              likes.increment(1, 3);
+              likes.increment(7, 1);
+              assertThat(redis.command("ZSCORE", "count:art:liking", "1")).isEqualTo("3");
+              io.toutiao.cache.redis.RecentList reading =
+                  context.getBean("reading", io.toutiao.cache.redis.RecentList.class);
+              for (int i = 1; i <= 5; i++) {
+                reading.add(42, "article-" + i);
+              }
+              assertThat(reading.list(42, 1, 10))
+                  .containsExactly("article-5", "article-4", "article-3");
+              io.toutiao.cache.redis.JobScheduler jobs =
+                  context.getBean(io.toutiao.cache.redis.JobScheduler.class);
+              assertThat(jobs.runNow("likes-correction")).isTrue();
+              assertThat(likes.get(1)).isEqualTo(10);
+              assertThat(likes.get(2)).isEqualTo(20);
+              assertThat(likes.get(7)).as("not in the database: removed").isZero();
+              assertThat(jobs.lastRun("likes-correction"))
+                  .hasValueSatisfying(run -> assertThat(run.node()).isEqualTo("api-1"));
+            });
+    failsNaming(
+        runner(
+            redis,
+            "toutiao.cache.counters.views.key=count:art:reading",
+            "toutiao.cache.counters.views.correction.at=04:00"),
+        "toutiao.cache.counters.views.correction.at");
+    failsNaming(
+        runner(redis, "toutiao.cache.recent-lists.bad.key-pattern=no-placeholder"),
+        "toutiao.cache.recent-lists.bad.key-pattern");
+    failsNaming(
+        runner(redis, "toutiao.cache.counters.nokey.correction.at=04:00"),
+        "toutiao.cache.counters.nokey.key");
   }
 
   /** The start-up failure names the property, and never shows a secret. */

@@ -165,7 +165,7 @@ class CacheableIT {
   }
 
   @Test
-  void metersCountAScriptedWorkload(RedisServer redis) {
+  void metersCountAScriptedWorkload(RedisServer redis) throws Exception {
     try (ConfigurableApplicationContext app = start(redis)) {
       Fixtures.ProfileService service = service(app);
       for (int i = 0; i < 5; i++) {
@@ -193,6 +193,21 @@ class CacheableIT {
                   .gauge()
                   .value())
           .isZero();
+      var uploads = app.getBean(io.toutiao.storage.ImageUploadService.class);
+      uploads.upload(AutoConfigurationIT.png());
+      assertThatThrownBy(() -> uploads.upload("<svg/>".getBytes()))
+          .isInstanceOf(io.toutiao.storage.InvalidImageException.class);
+      assertThat(meter(app, "toutiao.storage.images", "result", "stored", "reason", "png"))
+          .isEqualTo(1);
+      assertThat(meter(app, "toutiao.storage.stored.bytes", "format", "png"))
+          .isEqualTo(AutoConfigurationIT.png().length);
+      assertThat(
+              app.getBean(MeterRegistry.class)
+                  .find("toutiao.storage.images")
+                  .tags("result", "rejected")
+                  .counter()
+                  .count())
+          .isEqualTo(1);
       assertThat(meter(app, "toutiao.ids.issued")).isZero();
       app.getBean(io.toutiao.core.id.SnowflakeIdGenerator.class).nextIds(10);
       assertThat(meter(app, "toutiao.ids.issued")).isEqualTo(10);

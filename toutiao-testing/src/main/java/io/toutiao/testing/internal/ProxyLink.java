@@ -169,9 +169,15 @@ public final class ProxyLink {
         }
         nextSend = Math.max(nextSend, System.nanoTime()) + slice * 1_000_000_000L / limit;
       }
-      out.write(data, offset, slice);
-      out.flush();
+      // counted before the write, so a peer that has the bytes never reads a smaller count
       settings.countForwarded(direction, slice);
+      try {
+        out.write(data, offset, slice);
+        out.flush();
+      } catch (IOException e) {
+        settings.countForwarded(direction, -slice);
+        throw e;
+      }
       offset += slice;
     }
     return nextSend;
