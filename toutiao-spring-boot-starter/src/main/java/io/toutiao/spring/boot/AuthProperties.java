@@ -177,6 +177,18 @@ public class AuthProperties {
     /** PEM file of the X.509 public key (RS256, ES256, EdDSA). */
     private Resource publicKey;
 
+    /** A key store (PKCS12 or JKS) holding the key pair, instead of PEM files. */
+    private Resource keystore;
+
+    /** The key store's password (never logged). */
+    private String keystorePassword;
+
+    /** The key store's type. */
+    private String keystoreType = "PKCS12";
+
+    /** The entry's alias in the key store (default: the key's id). */
+    private String alias;
+
     /** Creates an empty key. */
     public Key() {}
 
@@ -248,6 +260,62 @@ public class AuthProperties {
      */
     public void setPublicKey(Resource publicKey) {
       this.publicKey = publicKey;
+    }
+
+    /**
+     * @return the key store, or null
+     */
+    public Resource getKeystore() {
+      return keystore;
+    }
+
+    /**
+     * @param keystore the key store
+     */
+    public void setKeystore(Resource keystore) {
+      this.keystore = keystore;
+    }
+
+    /**
+     * @return the key store password, or null
+     */
+    public String getKeystorePassword() {
+      return keystorePassword;
+    }
+
+    /**
+     * @param keystorePassword the key store password
+     */
+    public void setKeystorePassword(String keystorePassword) {
+      this.keystorePassword = keystorePassword;
+    }
+
+    /**
+     * @return the key store type
+     */
+    public String getKeystoreType() {
+      return keystoreType;
+    }
+
+    /**
+     * @param keystoreType the key store type
+     */
+    public void setKeystoreType(String keystoreType) {
+      this.keystoreType = keystoreType;
+    }
+
+    /**
+     * @return the alias, or null for the id
+     */
+    public String getAlias() {
+      return alias;
+    }
+
+    /**
+     * @param alias the alias
+     */
+    public void setAlias(String alias) {
+      this.alias = alias;
     }
 
     @Override

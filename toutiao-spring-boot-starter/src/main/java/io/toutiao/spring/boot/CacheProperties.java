@@ -131,6 +131,16 @@ public class CacheProperties {
     /** The longest time a value invalidated on another node may still be served here. */
     private Duration maxStaleness;
 
+    /**
+     * Keys expected in the Bloom filter against penetration (0: no filter). The application fills
+     * it with every existing Redis key ({@code getNativeCache().config().bloomFilter().put(..)}); a
+     * key the filter rules out is answered "absent" without Redis or the method.
+     */
+    private long bloomFilterExpectedKeys;
+
+    /** The Bloom filter's false-positive rate. */
+    private double bloomFilterFalsePositiveRate = 0.01;
+
     /** Creates the defaults. */
     public Spec() {}
 
@@ -244,6 +254,34 @@ public class CacheProperties {
      */
     public void setMaxStaleness(Duration maxStaleness) {
       this.maxStaleness = maxStaleness;
+    }
+
+    /**
+     * @return the expected keys, 0 for no filter
+     */
+    public long getBloomFilterExpectedKeys() {
+      return bloomFilterExpectedKeys;
+    }
+
+    /**
+     * @param bloomFilterExpectedKeys the expected keys, 0 for no filter
+     */
+    public void setBloomFilterExpectedKeys(long bloomFilterExpectedKeys) {
+      this.bloomFilterExpectedKeys = bloomFilterExpectedKeys;
+    }
+
+    /**
+     * @return the false-positive rate
+     */
+    public double getBloomFilterFalsePositiveRate() {
+      return bloomFilterFalsePositiveRate;
+    }
+
+    /**
+     * @param bloomFilterFalsePositiveRate the false-positive rate
+     */
+    public void setBloomFilterFalsePositiveRate(double bloomFilterFalsePositiveRate) {
+      this.bloomFilterFalsePositiveRate = bloomFilterFalsePositiveRate;
     }
   }
 

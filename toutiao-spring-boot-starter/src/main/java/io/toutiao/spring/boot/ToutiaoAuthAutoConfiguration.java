@@ -132,6 +132,9 @@ public class ToutiaoAuthAutoConfiguration {
         }
         return SigningKey.hmacBase64(key.getId(), algorithm, key.getSecret());
       }
+      if (key.getKeystore() != null) {
+        return fromKeystore(prefix, key, algorithm);
+      }
       if (key.getPublicKey() == null) {
         throw new ToutiaoPropertyException(
             prefix + ".public-key", "an " + algorithm + " key needs its public key (PEM)", null);
@@ -162,6 +165,38 @@ public class ToutiaoAuthAutoConfiguration {
     } catch (java.security.GeneralSecurityException e) {
       throw new ToutiaoPropertyException(
           prefix, "the key files do not hold a " + algorithm + " key pair", e);
+    }
+  }
+
+  /** The key pair of a key store entry. */
+  private static SigningKey fromKeystore(
+      String prefix, AuthProperties.Key key, TokenAlgorithm algorithm) {
+    String alias = key.getAlias() != null ? key.getAlias() : key.getId();
+    char[] password =
+        key.getKeystorePassword() == null ? new char[0] : key.getKeystorePassword().toCharArray();
+    java.security.KeyStore store;
+    try (InputStream in = key.getKeystore().getInputStream()) {
+      store = java.security.KeyStore.getInstance(key.getKeystoreType());
+      store.load(in, password);
+    } catch (IOException | java.security.GeneralSecurityException e) {
+      // the message of a wrong password names no secret
+      throw new ToutiaoPropertyException(
+          prefix + ".keystore",
+          "cannot be read as " + key.getKeystoreType() + ": " + e.getMessage(),
+          e);
+    }
+    try {
+      java.security.Key privateKey = store.getKey(alias, password);
+      java.security.cert.Certificate certificate = store.getCertificate(alias);
+      if (!(privateKey instanceof PrivateKey) || certificate == null) {
+        throw new ToutiaoPropertyException(
+            prefix + ".alias", "the key store has no key pair named '" + alias + "'", null);
+      }
+      return SigningKey.ofKeyPair(
+          key.getId(), algorithm, new KeyPair(certificate.getPublicKey(), (PrivateKey) privateKey));
+    } catch (java.security.GeneralSecurityException e) {
+      throw new ToutiaoPropertyException(
+          prefix + ".keystore-password", "does not open entry '" + alias + "'", e);
     }
   }
 

@@ -108,6 +108,20 @@ public final class ToutiaoCacheManager implements CacheManager, DisposableBean {
       if (spec.getMaxStaleness() != null) {
         builder.maxStaleness(spec.getMaxStaleness());
       }
+      if (spec.getBloomFilterExpectedKeys() != 0) {
+        try {
+          builder.bloomFilter(
+              io.toutiao.cache.BloomFilter.create(
+                  spec.getBloomFilterExpectedKeys(), spec.getBloomFilterFalsePositiveRate()));
+        } catch (IllegalArgumentException e) {
+          property =
+              prefix
+                  + (String.valueOf(e.getMessage()).startsWith("falsePositiveRate")
+                      ? "bloom-filter-false-positive-rate"
+                      : "bloom-filter-expected-keys");
+          throw e;
+        }
+      }
       if (listener != null) {
         builder.listener(listener);
       }

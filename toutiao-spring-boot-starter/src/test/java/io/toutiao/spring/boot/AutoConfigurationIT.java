@@ -235,6 +235,95 @@ class AutoConfigurationIT {
         "toutiao.cache.counters.nokey.key");
   }
 
+  @Test
+  void aKeyPairFromAKeyStoreSigns(
+      RedisServer redis, @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Path store = dir.resolve("tokens.p12");
+    String password = "ks-" + Fixtures.base64Secret().substring(0, 12);
+    Process keytool =
+        new ProcessBuilder(
+                java.nio.file.Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair",
+                "-alias",
+                "ec1",
+                "-keyalg",
+                "EC",
+                "-groupname",
+                "secp256r1",
+                "-sigalg",
+                "SHA256withECDSA",
+                "-keystore",
+                store.toString(),
+                "-storetype",
+                "PKCS12",
+                "-storepass",
+                password,
+                "-dname",
+                "CN=toutiao",
+                "-validity",
+                "2")
+            .redirectErrorStream(true)
+            .start();
+    assertThat(keytool.waitFor()).as(new String(keytool.getInputStream().readAllBytes())).isZero();
+    String[] keystore = {
+      "toutiao.auth.keys[1].id=ec1",
+      "toutiao.auth.keys[1].algorithm=ES256",
+      "toutiao.auth.keys[1].keystore=file:" + store,
+      "toutiao.auth.active-key=ec1"
+    };
+    runner(redis, keystore)
+        .withPropertyValues("toutiao.auth.keys[1].keystore-password=" + password)
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed();
+              TokenService tokens = context.getBean(TokenService.class);
+              assertThat(tokens.verifyAccess(tokens.issue(5).accessToken()).keyId())
+                  .isEqualTo("ec1");
+            });
+    failsNaming(
+        runner(redis, keystore)
+            .withPropertyValues("toutiao.auth.keys[1].keystore-password=wrong-pw"),
+        "toutiao.auth.keys[1].keystore",
+        password,
+        "wrong-pw");
+    failsNaming(
+        runner(redis, keystore)
+            .withPropertyValues(
+                "toutiao.auth.keys[1].keystore-password=" + password,
+                "toutiao.auth.keys[1].alias=other"),
+        "toutiao.auth.keys[1].alias",
+        password);
+  }
+
+  @Test
+  void aCachesBloomFilterAnswersAbsentWithoutTheMethod(RedisServer redis) {
+    runner(redis, "toutiao.cache.caches.plain.bloom-filter-expected-keys=1000")
+        .run(
+            context -> {
+              ToutiaoCache plain =
+                  (ToutiaoCache) context.getBean(CacheManager.class).getCache("plain");
+              java.util.concurrent.atomic.AtomicInteger calls =
+                  new java.util.concurrent.atomic.AtomicInteger();
+              java.util.concurrent.Callable<Fixtures.Profile> method =
+                  () -> {
+                    calls.incrementAndGet();
+                    return new Fixtures.Profile(5, "exists");
+                  };
+              assertThat(plain.get(5L, method)).as("ruled out by the filter").isNull();
+              assertThat(calls.get()).isZero();
+              plain.getNativeCache().config().bloomFilter().put("plain:5");
+              assertThat(plain.get(5L, method)).isEqualTo(new Fixtures.Profile(5, "exists"));
+              assertThat(calls.get()).isEqualTo(1);
+            });
+    failsNaming(
+        runner(
+            redis,
+            "toutiao.cache.caches.plain.bloom-filter-expected-keys=1000",
+            "toutiao.cache.caches.plain.bloom-filter-false-positive-rate=0.9"),
+        "toutiao.cache.caches.plain.bloom-filter-false-positive-rate");
+  }
+
   /** The start-up failure names the property, and never shows a secret. */
   private static void failsNaming(
       ApplicationContextRunner runner, String property, String... notShown) {
