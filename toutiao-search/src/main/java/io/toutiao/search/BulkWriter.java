@@ -154,6 +154,7 @@ public final class BulkWriter<T> implements AutoCloseable {
   private final AtomicLong failed = new AtomicLong();
   private final AtomicLong unknown = new AtomicLong();
   private final AtomicLong requests = new AtomicLong();
+  private final BulkListener listener;
 
   /**
    * Creates a writer with 1000 documents or 5 MiB per request, 1 request in flight and the other
@@ -200,6 +201,7 @@ public final class BulkWriter<T> implements AutoCloseable {
   }
 
   private BulkWriter(Builder<T> b) {
+    this.listener = b.listener;
     this.client = b.client;
     this.index = b.index;
     this.idOf = b.idOf;
@@ -263,6 +265,7 @@ public final class BulkWriter<T> implements AutoCloseable {
     if (json.size() > maxDocumentBytes) {
       submitted.incrementAndGet();
       failed.incrementAndGet();
+      listener.onFailed();
       onFailure.failed(
           id,
           "document too large: "
@@ -498,6 +501,7 @@ public final class BulkWriter<T> implements AutoCloseable {
 
   /** Parks a write (its id stays busy, so later writes of it wait) until its pause is over. */
   private void retryLater(Op op, long pauseMillis) {
+    listener.onRetried();
     synchronized (lock) {
       op.notBefore = System.nanoTime() + pauseMillis * 1_000_000;
       op.seq = sequence++;
@@ -543,13 +547,18 @@ public final class BulkWriter<T> implements AutoCloseable {
    */
   private void settle(Op op, Outcome outcome, String reason) {
     switch (outcome) {
-      case INDEXED -> indexed.incrementAndGet();
+      case INDEXED -> {
+        indexed.incrementAndGet();
+        listener.onIndexed();
+      }
       case FAILED -> {
         failed.incrementAndGet();
+        listener.onFailed();
         report(() -> onFailure.failed(op.id, reason));
       }
       case UNKNOWN -> {
         unknown.incrementAndGet();
+        listener.onOutcomeUnknown();
         report(() -> onFailure.outcomeUnknown(op.id, reason));
       }
     }
@@ -672,6 +681,7 @@ public final class BulkWriter<T> implements AutoCloseable {
     senders.shutdown();
     for (Op op : abandoned) {
       failed.incrementAndGet();
+      listener.onFailed();
       report(() -> onFailure.failed(op.id, "the writer closed before it could be written"));
     }
   }
@@ -693,11 +703,21 @@ public final class BulkWriter<T> implements AutoCloseable {
     private long maxDocumentBytes = 16L * 1024 * 1024;
     private Duration blockedWriteWait = WriteRetry.DEFAULT_WAIT;
     private Duration unknownOutcomeWait = Duration.ofSeconds(60);
+    private BulkListener listener = BulkListener.NONE;
 
     private Builder(ElasticsearchClient client, String index, Function<T, String> idOf) {
       this.client = Objects.requireNonNull(client, "client must not be null");
       this.index = Objects.requireNonNull(index, "index must not be null");
       this.idOf = Objects.requireNonNull(idOf, "idOf must not be null");
+    }
+
+    /**
+     * @param listener told of every document's end and every retry (metrics; default none)
+     * @return this builder
+     */
+    public Builder<T> listener(BulkListener listener) {
+      this.listener = Objects.requireNonNull(listener, "listener must not be null");
+      return this;
     }
 
     /**

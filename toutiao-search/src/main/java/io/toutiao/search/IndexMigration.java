@@ -102,6 +102,7 @@ public final class IndexMigration {
   private long smallRound = 1000;
   private boolean keepOld;
   private Duration replicationWait = Duration.ofSeconds(30);
+  private MigrationListener listener = MigrationListener.NONE;
   private static final Duration ROLL_BACK_AFTER_OUTAGE = Duration.ofSeconds(5);
   private final Map<String, Integer> shardCounts = new java.util.HashMap<>();
 
@@ -203,6 +204,17 @@ public final class IndexMigration {
   }
 
   /**
+   * Tells {@code listener} of the migration's progress (metrics; default none).
+   *
+   * @param listener the listener
+   * @return this
+   */
+  public IndexMigration listener(MigrationListener listener) {
+    this.listener = Objects.requireNonNull(listener, "listener must not be null");
+    return this;
+  }
+
+  /**
    * Runs the migration.
    *
    * @return what was done
@@ -227,6 +239,7 @@ public final class IndexMigration {
 
       Map<String, Long> checkpoints = checkpoints(from);
       long copied = copyAll(from, to);
+      listener.onCopied(alias, copied);
       long caughtUp = 0;
       long tombstonesReplayed = 0;
       int rounds = 0;
@@ -243,6 +256,7 @@ public final class IndexMigration {
         checkpoints = now;
         caughtUp += changed;
         rounds++;
+        listener.onRound(alias, rounds, changed);
         // deletions too, so the block replays only those of its last moments
         tombstonesReplayed += replayTombstones(alias, from, to, started);
       } while (changed > smallRound && rounds < maxRounds);
@@ -255,6 +269,7 @@ public final class IndexMigration {
       changed = catchUp(from, to, checkpoints);
       caughtUp += changed;
       rounds++;
+      listener.onRound(alias, rounds, changed);
       tombstonesReplayed += replayTombstones(alias, from, to, started);
       refresh(from);
       refresh(to);
@@ -324,9 +339,11 @@ public final class IndexMigration {
               writesBlocked,
               Duration.ofNanos(System.nanoTime() - started));
       log.info("migrated {}: {}", alias, result);
+      listener.onSucceeded(result);
       return result;
     } catch (Exception e) {
       rollBack(from, to, blocked, created);
+      listener.onFailed(alias, Duration.ofNanos(System.nanoTime() - started));
       if (e instanceof SearchException search) {
         throw search;
       }

@@ -260,6 +260,109 @@ public class ToutiaoMetricsAutoConfiguration {
     }
   }
 
+  /** Bulk and migration meters: pass these to your own writers and migrations. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = "io.toutiao.search.BulkListener")
+  static class BulkMetricsConfiguration {
+
+    /** Counters by name and tags, registered on first use in the context's registry. */
+    static final class Lazy {
+      private final ObjectProvider<MeterRegistry> registries;
+      private final Map<String, Counter> counters = new java.util.concurrent.ConcurrentHashMap<>();
+      private final Map<String, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
+
+      Lazy(ObjectProvider<MeterRegistry> registries) {
+        this.registries = registries;
+      }
+
+      void count(String name, double amount, String... tags) {
+        MeterRegistry registry = registries.getIfUnique();
+        if (registry != null) {
+          counters
+              .computeIfAbsent(
+                  name + "|" + String.join("|", tags),
+                  k -> Counter.builder(name).tags(tags).register(registry))
+              .increment(amount);
+        }
+      }
+
+      void time(String name, Duration duration, String... tags) {
+        MeterRegistry registry = registries.getIfUnique();
+        if (registry != null) {
+          timers
+              .computeIfAbsent(
+                  name + "|" + String.join("|", tags),
+                  k -> Timer.builder(name).tags(tags).register(registry))
+              .record(duration);
+        }
+      }
+    }
+
+    @Bean
+    @ConditionalOnMissingBean(io.toutiao.search.BulkListener.class)
+    io.toutiao.search.BulkListener toutiaoBulkMetrics(ObjectProvider<MeterRegistry> registries) {
+      Lazy meters = new Lazy(registries);
+      return new io.toutiao.search.BulkListener() {
+        @Override
+        public void onIndexed() {
+          meters.count("toutiao.search.bulk.documents", 1, "result", "indexed");
+        }
+
+        @Override
+        public void onFailed() {
+          meters.count("toutiao.search.bulk.documents", 1, "result", "failed");
+        }
+
+        @Override
+        public void onOutcomeUnknown() {
+          meters.count("toutiao.search.bulk.documents", 1, "result", "unknown");
+        }
+
+        @Override
+        public void onRetried() {
+          meters.count("toutiao.search.bulk.retries", 1);
+        }
+      };
+    }
+
+    @Bean
+    @ConditionalOnMissingBean(io.toutiao.search.MigrationListener.class)
+    io.toutiao.search.MigrationListener toutiaoMigrationMetrics(
+        ObjectProvider<MeterRegistry> registries) {
+      Lazy meters = new Lazy(registries);
+      return new io.toutiao.search.MigrationListener() {
+        @Override
+        public void onCopied(String alias, long documents) {
+          meters.count(
+              "toutiao.search.migration.documents", documents, "alias", alias, "phase", "copy");
+        }
+
+        @Override
+        public void onRound(String alias, int round, long documents) {
+          meters.count(
+              "toutiao.search.migration.documents", documents, "alias", alias, "phase", "catch_up");
+          meters.count("toutiao.search.migration.rounds", 1, "alias", alias);
+        }
+
+        @Override
+        public void onSucceeded(io.toutiao.search.IndexMigration.Result result) {
+          meters.count(
+              "toutiao.search.migrations", 1, "alias", result.alias(), "result", "succeeded");
+          meters.time(
+              "toutiao.search.migration.write.block",
+              result.writesBlocked(),
+              "alias",
+              result.alias());
+        }
+
+        @Override
+        public void onFailed(String alias, Duration took) {
+          meters.count("toutiao.search.migrations", 1, "alias", alias, "result", "failed");
+        }
+      };
+    }
+  }
+
   /** Cache meters, kept apart so the class loads without toutiao-cache. */
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnClass(TwoLevelCache.class)

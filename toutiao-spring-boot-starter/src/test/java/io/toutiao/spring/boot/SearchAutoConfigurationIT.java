@@ -60,13 +60,48 @@ class SearchAutoConfigurationIT {
               client.indices().refresh(r -> r.index("articles"));
               ArticleSearch.Page page = context.getBean(ArticleSearch.class).search("人工智能", 1, 10);
               assertThat(page.total()).isEqualTo(1);
+              MeterRegistry meters = context.getBean(MeterRegistry.class);
               assertThat(
-                      context
-                          .getBean(MeterRegistry.class)
-                          .find("toutiao.search.requests")
-                          .tags("result", "ok")
-                          .timer()
+                      meters.find("toutiao.search.requests").tags("result", "ok").timer().count())
+                  .isEqualTo(1);
+
+              try (io.toutiao.search.BulkWriter<Article> writer =
+                  io.toutiao.search.BulkWriter.<Article>builder(
+                          client, "articles", a -> Long.toString(a.article_id()))
+                      .onFailure((id, reason) -> {})
+                      .listener(context.getBean(io.toutiao.search.BulkListener.class))
+                      .build()) {
+                for (int i = 2; i <= 4; i++) {
+                  writer.index(new Article(i, 7, "体育新闻" + i, "比赛", 2, "2026-12-03T10:00:00Z"));
+                }
+              }
+              assertThat(
+                      meters
+                          .find("toutiao.search.bulk.documents")
+                          .tags("result", "indexed")
+                          .counter()
                           .count())
+                  .isEqualTo(3);
+              io.toutiao.search.IndexMigration.Result migrated =
+                  io.toutiao.search.IndexMigration.of(
+                          client, io.toutiao.search.IndexSpec.articles().build())
+                      .listener(context.getBean(io.toutiao.search.MigrationListener.class))
+                      .run();
+              assertThat(
+                      meters
+                          .find("toutiao.search.migrations")
+                          .tags("alias", "articles", "result", "succeeded")
+                          .counter()
+                          .count())
+                  .isEqualTo(1);
+              assertThat(
+                      meters
+                          .find("toutiao.search.migration.documents")
+                          .tags("phase", "copy")
+                          .counter()
+                          .count())
+                  .isEqualTo(migrated.copied());
+              assertThat(meters.find("toutiao.search.migration.write.block").timer().count())
                   .isEqualTo(1);
             });
   }
