@@ -5,7 +5,6 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
-import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.toutiao.cache.CacheStats;
 import io.toutiao.cache.TwoLevelCache;
@@ -138,22 +137,17 @@ public class ToutiaoMetricsAutoConfiguration {
     @ConditionalOnMissingBean(io.toutiao.spring.boot.security.TokenVerificationListener.class)
     io.toutiao.spring.boot.security.TokenVerificationListener toutiaoTokenMetrics(
         ObjectProvider<MeterRegistry> registries) {
-      Map<String, Counter> counters = new java.util.concurrent.ConcurrentHashMap<>();
+      LazyMeters meters = new LazyMeters(registries);
       return new io.toutiao.spring.boot.security.TokenVerificationListener() {
         private void count(String result, String reason) {
-          MeterRegistry registry = registries.getIfUnique();
-          if (registry != null) {
-            counters
-                .computeIfAbsent(
-                    result + "/" + reason,
-                    k ->
-                        Counter.builder("toutiao.auth.verifications")
-                            .tag("result", result)
-                            .tag("reason", reason)
-                            .description("bearer tokens verified by the filter")
-                            .register(registry))
-                .increment();
-          }
+          meters.count(
+              "toutiao.auth.verifications",
+              "bearer tokens verified by the filter",
+              1,
+              "result",
+              result,
+              "reason",
+              reason);
         }
 
         @Override
@@ -178,44 +172,27 @@ public class ToutiaoMetricsAutoConfiguration {
     @ConditionalOnMissingBean(io.toutiao.storage.UploadListener.class)
     io.toutiao.storage.UploadListener toutiaoUploadMetrics(
         ObjectProvider<MeterRegistry> registries) {
-      Map<String, Counter> counters = new java.util.concurrent.ConcurrentHashMap<>();
+      LazyMeters meters = new LazyMeters(registries);
       return new io.toutiao.storage.UploadListener() {
-        private Counter counter(String name, String description, String... tags) {
-          MeterRegistry registry = registries.getIfUnique();
-          if (registry == null) {
-            return null;
-          }
-          return counters.computeIfAbsent(
-              name + String.join("/", tags),
-              k -> Counter.builder(name).tags(tags).description(description).register(registry));
-        }
-
         @Override
         public void onStored(io.toutiao.storage.ImageInfo info, long bytes) {
           String format = info.format().name().toLowerCase(java.util.Locale.ROOT);
-          Counter images =
-              counter("toutiao.storage.images", "uploads", "result", "stored", "reason", format);
-          Counter stored =
-              counter("toutiao.storage.stored.bytes", "bytes of images stored", "format", format);
-          if (images != null) {
-            images.increment();
-            stored.increment(bytes);
-          }
+          meters.count(
+              "toutiao.storage.images", "uploads", 1, "result", "stored", "reason", format);
+          meters.count(
+              "toutiao.storage.stored.bytes", "bytes of images stored", bytes, "format", format);
         }
 
         @Override
         public void onRejected(io.toutiao.storage.InvalidImageException.Reason reason) {
-          Counter images =
-              counter(
-                  "toutiao.storage.images",
-                  "uploads",
-                  "result",
-                  "rejected",
-                  "reason",
-                  reason.name().toLowerCase(java.util.Locale.ROOT));
-          if (images != null) {
-            images.increment();
-          }
+          meters.count(
+              "toutiao.storage.images",
+              "uploads",
+              1,
+              "result",
+              "rejected",
+              "reason",
+              reason.name().toLowerCase(java.util.Locale.ROOT));
         }
       };
     }
@@ -230,21 +207,10 @@ public class ToutiaoMetricsAutoConfiguration {
     @ConditionalOnMissingBean(io.toutiao.search.SearchListener.class)
     io.toutiao.search.SearchListener toutiaoSearchMetrics(
         ObjectProvider<MeterRegistry> registries) {
-      Map<String, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
+      LazyMeters meters = new LazyMeters(registries);
       return new io.toutiao.search.SearchListener() {
         private void record(String result, Duration took) {
-          MeterRegistry registry = registries.getIfUnique();
-          if (registry != null) {
-            timers
-                .computeIfAbsent(
-                    result,
-                    r ->
-                        Timer.builder("toutiao.search.requests")
-                            .tag("result", r)
-                            .description("article searches")
-                            .register(registry))
-                .record(took);
-          }
+          meters.time("toutiao.search.requests", "article searches", took, "result", result);
         }
 
         @Override
@@ -265,62 +231,44 @@ public class ToutiaoMetricsAutoConfiguration {
   @ConditionalOnClass(name = "io.toutiao.search.BulkListener")
   static class BulkMetricsConfiguration {
 
-    /** Counters by name and tags, registered on first use in the context's registry. */
-    static final class Lazy {
-      private final ObjectProvider<MeterRegistry> registries;
-      private final Map<String, Counter> counters = new java.util.concurrent.ConcurrentHashMap<>();
-      private final Map<String, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
-
-      Lazy(ObjectProvider<MeterRegistry> registries) {
-        this.registries = registries;
-      }
-
-      void count(String name, double amount, String... tags) {
-        MeterRegistry registry = registries.getIfUnique();
-        if (registry != null) {
-          counters
-              .computeIfAbsent(
-                  name + "|" + String.join("|", tags),
-                  k -> Counter.builder(name).tags(tags).register(registry))
-              .increment(amount);
-        }
-      }
-
-      void time(String name, Duration duration, String... tags) {
-        MeterRegistry registry = registries.getIfUnique();
-        if (registry != null) {
-          timers
-              .computeIfAbsent(
-                  name + "|" + String.join("|", tags),
-                  k -> Timer.builder(name).tags(tags).register(registry))
-              .record(duration);
-        }
-      }
-    }
-
     @Bean
     @ConditionalOnMissingBean(io.toutiao.search.BulkListener.class)
     io.toutiao.search.BulkListener toutiaoBulkMetrics(ObjectProvider<MeterRegistry> registries) {
-      Lazy meters = new Lazy(registries);
+      LazyMeters meters = new LazyMeters(registries);
       return new io.toutiao.search.BulkListener() {
         @Override
         public void onIndexed() {
-          meters.count("toutiao.search.bulk.documents", 1, "result", "indexed");
+          meters.count(
+              "toutiao.search.bulk.documents",
+              "documents written by bulk writers",
+              1,
+              "result",
+              "indexed");
         }
 
         @Override
         public void onFailed() {
-          meters.count("toutiao.search.bulk.documents", 1, "result", "failed");
+          meters.count(
+              "toutiao.search.bulk.documents",
+              "documents written by bulk writers",
+              1,
+              "result",
+              "failed");
         }
 
         @Override
         public void onOutcomeUnknown() {
-          meters.count("toutiao.search.bulk.documents", 1, "result", "unknown");
+          meters.count(
+              "toutiao.search.bulk.documents",
+              "documents written by bulk writers",
+              1,
+              "result",
+              "unknown");
         }
 
         @Override
         public void onRetried() {
-          meters.count("toutiao.search.bulk.retries", 1);
+          meters.count("toutiao.search.bulk.retries", "documents sent again", 1);
         }
       };
     }
@@ -329,27 +277,46 @@ public class ToutiaoMetricsAutoConfiguration {
     @ConditionalOnMissingBean(io.toutiao.search.MigrationListener.class)
     io.toutiao.search.MigrationListener toutiaoMigrationMetrics(
         ObjectProvider<MeterRegistry> registries) {
-      Lazy meters = new Lazy(registries);
+      LazyMeters meters = new LazyMeters(registries);
       return new io.toutiao.search.MigrationListener() {
         @Override
         public void onCopied(String alias, long documents) {
           meters.count(
-              "toutiao.search.migration.documents", documents, "alias", alias, "phase", "copy");
+              "toutiao.search.migration.documents",
+              "documents copied by migrations",
+              documents,
+              "alias",
+              alias,
+              "phase",
+              "copy");
         }
 
         @Override
         public void onRound(String alias, int round, long documents) {
           meters.count(
-              "toutiao.search.migration.documents", documents, "alias", alias, "phase", "catch_up");
-          meters.count("toutiao.search.migration.rounds", 1, "alias", alias);
+              "toutiao.search.migration.documents",
+              "documents copied by migrations",
+              documents,
+              "alias",
+              alias,
+              "phase",
+              "catch_up");
+          meters.count("toutiao.search.migration.rounds", "catch-up rounds", 1, "alias", alias);
         }
 
         @Override
         public void onSucceeded(io.toutiao.search.IndexMigration.Result result) {
           meters.count(
-              "toutiao.search.migrations", 1, "alias", result.alias(), "result", "succeeded");
+              "toutiao.search.migrations",
+              "index migrations",
+              1,
+              "alias",
+              result.alias(),
+              "result",
+              "succeeded");
           meters.time(
               "toutiao.search.migration.write.block",
+              "writes blocked by migrations",
               result.writesBlocked(),
               "alias",
               result.alias());
@@ -357,7 +324,14 @@ public class ToutiaoMetricsAutoConfiguration {
 
         @Override
         public void onFailed(String alias, Duration took) {
-          meters.count("toutiao.search.migrations", 1, "alias", alias, "result", "failed");
+          meters.count(
+              "toutiao.search.migrations",
+              "index migrations",
+              1,
+              "alias",
+              alias,
+              "result",
+              "failed");
         }
       };
     }
@@ -376,25 +350,18 @@ public class ToutiaoMetricsAutoConfiguration {
 
     @Bean
     ToutiaoCache.LoadTimer toutiaoCacheLoadTimer(ObjectProvider<MeterRegistry> registries) {
-      Map<String, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
+      LazyMeters meters = new LazyMeters(registries);
       return (cache, load) -> {
-        MeterRegistry registry = registries.getIfUnique();
-        if (registry == null) {
-          return load.call();
-        }
-        Timer timer =
-            timers.computeIfAbsent(
-                cache,
-                name ->
-                    Timer.builder("toutiao.cache.load.duration")
-                        .tag("cache", name)
-                        .description("time the cached method took on a miss")
-                        .register(registry));
         long started = System.nanoTime();
         try {
           return load.call();
         } finally {
-          timer.record(Duration.ofNanos(System.nanoTime() - started));
+          meters.time(
+              "toutiao.cache.load.duration",
+              "time the cached method took on a miss",
+              Duration.ofNanos(System.nanoTime() - started),
+              "cache",
+              cache);
         }
       };
     }
