@@ -183,7 +183,10 @@ abstract class TwoLevelCacheContract {
       assertThat(result.get(30, TimeUnit.SECONDS)).contains(new Profile(11, "given"));
     }
     pool.shutdown();
-    assertThat(perCall.get()).as("per-call loads across 3 nodes x 6 threads").isEqualTo(1);
+    // one load for 18 callers; a second is right when a node's L1 was resynced during the first
+    // (its result is then not written back, as a load overtaken by an invalidation), which a
+    // loaded machine can cause by delaying a heartbeat
+    assertThat(perCall.get()).as("per-call loads across 3 nodes x 6 threads").isBetween(1, 2);
     assertThat(loads.get()).isZero();
 
     TwoLevelCache<Long, Profile> fresh = node(config);

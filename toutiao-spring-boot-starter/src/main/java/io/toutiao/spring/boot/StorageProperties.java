@@ -160,8 +160,20 @@ public class StorageProperties {
     /** The CDN domain objects are served from. */
     private String domain;
 
-    /** Whether URLs use https. */
+    /**
+     * Whether the upload, stat and API hosts are spoken to over https (the domain has its own
+     * scheme).
+     */
     private boolean https = true;
+
+    /** Upload hosts, first preferred (default: the SDK's for the bucket's region). */
+    private java.util.List<String> upHosts = new java.util.ArrayList<>();
+
+    /** The stat/delete host (with {@code up-hosts}). */
+    private String rsHost;
+
+    /** The API host (with {@code up-hosts}). */
+    private String apiHost;
 
     /** Creates the defaults. */
     public Qiniu() {}
@@ -234,6 +246,48 @@ public class StorageProperties {
      */
     public void setHttps(boolean https) {
       this.https = https;
+    }
+
+    /**
+     * @return the upload hosts
+     */
+    public java.util.List<String> getUpHosts() {
+      return upHosts;
+    }
+
+    /**
+     * @param upHosts the upload hosts
+     */
+    public void setUpHosts(java.util.List<String> upHosts) {
+      this.upHosts = upHosts;
+    }
+
+    /**
+     * @return the stat/delete host, or null
+     */
+    public String getRsHost() {
+      return rsHost;
+    }
+
+    /**
+     * @param rsHost the stat/delete host
+     */
+    public void setRsHost(String rsHost) {
+      this.rsHost = rsHost;
+    }
+
+    /**
+     * @return the API host, or null
+     */
+    public String getApiHost() {
+      return apiHost;
+    }
+
+    /**
+     * @param apiHost the API host
+     */
+    public void setApiHost(String apiHost) {
+      this.apiHost = apiHost;
     }
 
     @Override

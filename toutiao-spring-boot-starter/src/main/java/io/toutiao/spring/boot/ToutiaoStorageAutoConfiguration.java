@@ -44,10 +44,19 @@ public class ToutiaoStorageAutoConfiguration {
       require("toutiao.storage.qiniu.bucket", q.getBucket());
       require("toutiao.storage.qiniu.domain", q.getDomain());
       try {
-        return new QiniuObjectStorage(
+        QiniuConfig.Builder config =
             QiniuConfig.builder(q.getAccessKey(), q.getSecretKey(), q.getBucket(), q.getDomain())
-                .https(q.isHttps())
-                .build());
+                .https(q.isHttps());
+        if (!q.getUpHosts().isEmpty()) {
+          if (q.getRsHost() == null || q.getApiHost() == null) {
+            throw new ToutiaoPropertyException(
+                "toutiao.storage.qiniu.rs-host",
+                "rs-host and api-host must be set with up-hosts",
+                null);
+          }
+          config.hosts(q.getUpHosts(), q.getRsHost(), q.getApiHost());
+        }
+        return new QiniuObjectStorage(config.build());
       } catch (IllegalArgumentException e) {
         throw new ToutiaoPropertyException("toutiao.storage.qiniu", e.getMessage(), e);
       }

@@ -324,6 +324,35 @@ class AutoConfigurationIT {
         "toutiao.cache.caches.plain.bloom-filter-false-positive-rate");
   }
 
+  @Test
+  void theQiniuStoreFromPropertiesUploadsThroughTheSdk(RedisServer redis) throws Exception {
+    try (io.toutiao.storage.qiniu.FakeQiniu qiniu = new io.toutiao.storage.qiniu.FakeQiniu()) {
+      runner(
+              redis,
+              "toutiao.storage.type=QINIU",
+              "toutiao.storage.qiniu.access-key=" + io.toutiao.storage.qiniu.FakeQiniu.ACCESS_KEY,
+              "toutiao.storage.qiniu.secret-key=" + io.toutiao.storage.qiniu.FakeQiniu.SECRET_KEY,
+              "toutiao.storage.qiniu.bucket=avatars",
+              "toutiao.storage.qiniu.domain=https://img.example.com",
+              "toutiao.storage.qiniu.https=false",
+              "toutiao.storage.qiniu.up-hosts=" + qiniu.host(),
+              "toutiao.storage.qiniu.rs-host=" + qiniu.host(),
+              "toutiao.storage.qiniu.api-host=" + qiniu.host())
+          .run(
+              context -> {
+                assertThat(context).hasNotFailed();
+                assertThat(context.getBean(io.toutiao.storage.ObjectStorage.class))
+                    .isInstanceOf(io.toutiao.storage.qiniu.QiniuObjectStorage.class)
+                    .asString()
+                    .doesNotContain(io.toutiao.storage.qiniu.FakeQiniu.SECRET_KEY);
+                var image =
+                    context.getBean(io.toutiao.storage.ImageUploadService.class).upload(png());
+                assertThat(qiniu.objects).containsKey("avatars:" + image.key());
+                assertThat(image.url()).startsWith("https://img.example.com/");
+              });
+    }
+  }
+
   /** The start-up failure names the property, and never shows a secret. */
   private static void failsNaming(
       ApplicationContextRunner runner, String property, String... notShown) {
