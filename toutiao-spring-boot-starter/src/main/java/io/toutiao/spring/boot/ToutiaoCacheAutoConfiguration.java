@@ -51,14 +51,14 @@ public class ToutiaoCacheAutoConfiguration {
    * Jobs that run on one instance of the fleet at a time (the counters' daily correction).
    *
    * @param jedis the client
-   * @param environment where {@code toutiao.cache.jobs.node} is read
+   * @param properties {@code toutiao.cache.*}
    * @return the scheduler, closed with the context
    */
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean
   public io.toutiao.cache.redis.JobScheduler toutiaoJobScheduler(
-      UnifiedJedis jedis, org.springframework.core.env.Environment environment) {
-    String node = RedisBlocksRegistrar.bind(environment).getJobs().getNode();
+      UnifiedJedis jedis, CacheProperties properties) {
+    String node = properties.getJobs().getNode();
     if (node == null || node.isBlank()) {
       try {
         node = java.net.InetAddress.getLocalHost().getHostName();
@@ -75,7 +75,7 @@ public class ToutiaoCacheAutoConfiguration {
    *
    * @param jobs the scheduler
    * @param sources the application's sources
-   * @param environment where the counters are read
+   * @param properties {@code toutiao.cache.*}
    * @param beans where the counters are found
    * @return the scheduling step, run once every bean exists
    */
@@ -83,10 +83,10 @@ public class ToutiaoCacheAutoConfiguration {
   public org.springframework.beans.factory.SmartInitializingSingleton toutiaoCounterCorrections(
       io.toutiao.cache.redis.JobScheduler jobs,
       ObjectProvider<CounterSource> sources,
-      org.springframework.core.env.Environment environment,
+      CacheProperties properties,
       org.springframework.beans.factory.BeanFactory beans) {
     return () -> {
-      for (var entry : RedisBlocksRegistrar.bind(environment).getCounters().entrySet()) {
+      for (var entry : properties.getCounters().entrySet()) {
         String name = entry.getKey();
         CacheProperties.Correction correction = entry.getValue().getCorrection();
         if (correction.getAt() == null) {

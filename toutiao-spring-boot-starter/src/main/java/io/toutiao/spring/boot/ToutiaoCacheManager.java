@@ -42,12 +42,10 @@ public final class ToutiaoCacheManager implements CacheManager, DisposableBean {
     try {
       for (Map.Entry<String, CacheProperties.Spec> entry : properties.getCaches().entrySet()) {
         String name = entry.getKey();
+        Class<?> type = type(name, entry.getValue());
         built.put(
             name,
-            new ToutiaoCache(
-                create(name, entry.getValue(), jedis, listener),
-                type(name, entry.getValue()),
-                timer));
+            new ToutiaoCache(create(name, type, entry.getValue(), jedis, listener), type, timer));
       }
     } catch (RuntimeException e) {
       built.values().forEach(cache -> cache.getNativeCache().close());
@@ -69,11 +67,12 @@ public final class ToutiaoCacheManager implements CacheManager, DisposableBean {
   @SuppressWarnings("unchecked")
   private static TwoLevelCache<Object, Object> create(
       String name,
+      Class<?> valueType,
       CacheProperties.Spec spec,
       UnifiedJedis jedis,
       io.toutiao.cache.CacheListener listener) {
     String prefix = "toutiao.cache.caches." + name + ".";
-    Class<Object> type = (Class<Object>) type(name, spec);
+    Class<Object> type = (Class<Object>) valueType;
     CacheConfig.Builder<Object, Object> builder =
         CacheConfig.builder(name)
             .codec(Codecs.json(type))
