@@ -124,6 +124,8 @@ final class Api {
     http.post("/v1_0/user/followings", api::follow);
     http.delete("/v1_0/user/followings/{target}", api::unfollow);
     http.get("/v1_0/search", api::search);
+    http.get("/v1_1/articles", api::feed);
+    http.post("/v1_1/article/behaviour", api::behaviour);
     http.get("/v1_0/suggestion", api::suggest);
     http.post("/v1_0/admin/counters/correction", api::correctCounters);
     http.get("/v1_0/admin/stats", api::stats);
@@ -252,6 +254,13 @@ final class Api {
       message =
           "Invalid image."
               + (image.field() == null ? "" : " (" + image.field() + ": " + image.reason() + ")");
+    } else if (e instanceof io.toutiao.feed.TrackException track) {
+      status = 400;
+      message = "Invalid track: " + track.getMessage();
+    } else if (e instanceof io.toutiao.feed.FeedException) {
+      status = 503;
+      message = "Service unavailable, try again later.";
+      log.warn("feed failed: {}", e.getMessage());
     } else if (e instanceof ImageCheckBusyException busy) {
       status = 503;
       message = "Service unavailable, try again later.";
@@ -651,6 +660,96 @@ final class Api {
   }
 
   // ---- search ----
+
+  /** Feed page size: 10 as the reference; {@code article_num} (1..50) is this demo's addition. */
+  private static final int FEED_PAGE = 10;
+
+  /**
+   * {@code GET /v1_1/articles?channel_id=&timestamp=&with_top=}: a page of the channel through the
+   * recommendation service (or its database fallback), each result the cached article plus its
+   * {@code trace}; {@code {pre_timestamp, results}} as the reference. The exposure is recorded.
+   */
+  private void feed(Context ctx) {
+    int channel = intParam(ctx, "channel_id", -1);
+    if (channel < 0) {
+      throw new ApiError(400, "channel_id must be a channel id >= 0.");
+    }
+    String ts = ctx.queryParam("timestamp");
+    if (ts == null || !DIGITS.matcher(ts.strip()).matches()) {
+      throw new ApiError(400, "timestamp must be epoch milliseconds.");
+    }
+    long timestamp = Long.parseLong(ts.strip());
+    int withTop = intParam(ctx, "with_top", 0);
+    int size = intParam(ctx, "article_num", FEED_PAGE);
+    if (size < 1 || size > 50 || (withTop != 0 && withTop != 1)) {
+      throw new ApiError(400, "article_num must be 1..50 and with_top 0 or 1.");
+    }
+    Optional<Long> reader = optionalUser(ctx);
+    String userId = reader.map(String::valueOf).orElse(io.toutiao.feed.FeedRequest.ANONYMOUS);
+    io.toutiao.feed.FeedPage page =
+        app.feed.fetch(new io.toutiao.feed.FeedRequest(userId, channel, size, timestamp));
+    java.util.Set<String> pinned =
+        withTop == 1
+            ? java.util.Set.of()
+            : app.redisGuard
+                .call(
+                    "reading pinned articles",
+                    () ->
+                        java.util.Set.copyOf(app.redis.zrange("ch:" + channel + ":art:top", 0, -1)))
+                .orElse(java.util.Set.of());
+    List<io.toutiao.feed.FeedArticle> shown =
+        page.articles().stream()
+            .filter(a -> !pinned.contains(Long.toString(a.articleId())))
+            .toList();
+    Map<Long, Database.Article> found =
+        app.articles.getAll(shown.stream().map(io.toutiao.feed.FeedArticle::articleId).toList());
+    List<Map<String, Object>> results = new ArrayList<>();
+    for (io.toutiao.feed.FeedArticle a : shown) {
+      Database.Article article = found.get(a.articleId());
+      if (article == null || article.status() != Database.APPROVED) {
+        continue; // withdrawn since the recommender saw it
+      }
+      Map<String, Object> item = new LinkedHashMap<>();
+      item.put("art_id", Long.toString(article.id()));
+      item.put("title", article.title());
+      item.put("aut_id", Long.toString(article.userId()));
+      item.put("pubdate", article.createTime());
+      item.put(
+          "trace",
+          Map.of(
+              "click", a.track().click(),
+              "collect", a.track().collect(),
+              "share", a.track().share(),
+              "read", a.track().read()));
+      results.add(item);
+    }
+    if (!page.exposure().isEmpty()) {
+      app.redisGuard.call(
+          "recording the exposure",
+          () -> {
+            app.behaviour.record(app.trackSigner.verify(page.exposure()));
+            return null;
+          });
+    }
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("pre_timestamp", page.nextTimestamp());
+    data.put("results", results);
+    if (page.isFallback()) {
+      data.put("degraded", page.fallbackReason().orElseThrow().name());
+    }
+    ok(ctx, 200, data);
+  }
+
+  /**
+   * {@code POST /v1_1/article/behaviour {track}}: a track from a feed result, verified and
+   * recorded.
+   */
+  private void behaviour(Context ctx) {
+    String track = text(body(ctx), "track");
+    io.toutiao.feed.BehaviourEvent event = app.trackSigner.verify(track);
+    app.behaviour.record(event);
+    ok(ctx, 201, Map.of("action", event.action().wireName()));
+  }
 
   private void search(Context ctx) {
     String q = Optional.ofNullable(ctx.queryParam("q")).orElse("");

@@ -25,6 +25,10 @@ import java.util.Optional;
  *   <tr><td>{@code QINIU_UP_HOST}, {@code QINIU_RS_HOST}, {@code QINIU_API_HOST}</td>
  *       <td>Qiniu's hosts for the zone, required with the keys</td></tr>
  *   <tr><td>{@code QINIU_HTTPS}</td><td>true</td></tr>
+ *   <tr><td>{@code TOUTIAO_FEED_ADDRESS}</td><td>an embedded recommendation server (gRPC) on a free
+ *       port; {@code host:port} to call a separate one ({@link RecommendationServiceMain})</td></tr>
+ *   <tr><td>{@code TOUTIAO_TRACK_SECRET}</td><td>base64 HMAC key of the behaviour tracks (at least
+ *       32 bytes); a random one with the embedded server, required with {@code TOUTIAO_FEED_ADDRESS}</td></tr>
  * </table>
  *
  * @param port HTTP port, 0 for any free port
@@ -33,9 +37,18 @@ import java.util.Optional;
  * @param jwtSecret base64 HMAC secret (at least 32 bytes), or null for a random one
  * @param qiniu Qiniu settings, or null for local files
  * @param filesDir where local files go, or null for a temporary folder
+ * @param feedAddress {@code host:port} of a separate recommendation service, or null to embed one
+ * @param trackSecret base64 track key shared with the recommendation service, or null for random
  */
 public record BackendConfig(
-    int port, URI redisUrl, URI elasticsearchUrl, String jwtSecret, Qiniu qiniu, Path filesDir) {
+    int port,
+    URI redisUrl,
+    URI elasticsearchUrl,
+    String jwtSecret,
+    Qiniu qiniu,
+    Path filesDir,
+    String feedAddress,
+    String trackSecret) {
 
   /**
    * Qiniu settings.
@@ -75,6 +88,30 @@ public record BackendConfig(
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be 0..65535, got " + port);
     }
+    if (feedAddress != null && !feedAddress.matches("[A-Za-z0-9.-]+:[0-9]{1,5}")) {
+      throw new IllegalArgumentException(
+          "TOUTIAO_FEED_ADDRESS must be host:port, got '" + feedAddress + "'");
+    }
+    if (feedAddress != null && trackSecret == null) {
+      throw new IllegalArgumentException(
+          "TOUTIAO_TRACK_SECRET is required with TOUTIAO_FEED_ADDRESS: the app verifies the tracks"
+              + " the recommendation service signs");
+    }
+  }
+
+  /**
+   * The same configuration with the services of another config (tests and the demo).
+   *
+   * @param port the HTTP port
+   * @param redisUrl Redis, or null for embedded
+   * @param elasticsearchUrl Elasticsearch, or null for embedded
+   * @param jwtSecret the JWT secret, or null for a random one
+   * @param qiniu Qiniu, or null for local files
+   * @param filesDir the local files folder, or null for a temporary one
+   */
+  public BackendConfig(
+      int port, URI redisUrl, URI elasticsearchUrl, String jwtSecret, Qiniu qiniu, Path filesDir) {
+    this(port, redisUrl, elasticsearchUrl, jwtSecret, qiniu, filesDir, null, null);
   }
 
   @Override
@@ -89,6 +126,10 @@ public record BackendConfig(
         + (jwtSecret == null ? "random" : "(set)")
         + ", storage="
         + (qiniu == null ? "local" : qiniu)
+        + ", feed="
+        + (feedAddress == null ? "embedded" : feedAddress)
+        + ", trackSecret="
+        + (trackSecret == null ? "random" : "(set)")
         + "]";
   }
 
@@ -146,7 +187,9 @@ public record BackendConfig(
         uri(env, "TOUTIAO_ES_URL").orElse(null),
         present(env, "TOUTIAO_JWT_SECRET") ? env.get("TOUTIAO_JWT_SECRET").strip() : null,
         qiniu,
-        present(env, "TOUTIAO_FILES_DIR") ? Path.of(env.get("TOUTIAO_FILES_DIR").strip()) : null);
+        present(env, "TOUTIAO_FILES_DIR") ? Path.of(env.get("TOUTIAO_FILES_DIR").strip()) : null,
+        present(env, "TOUTIAO_FEED_ADDRESS") ? env.get("TOUTIAO_FEED_ADDRESS").strip() : null,
+        present(env, "TOUTIAO_TRACK_SECRET") ? env.get("TOUTIAO_TRACK_SECRET").strip() : null);
   }
 
   private static boolean present(Map<String, String> env, String name) {

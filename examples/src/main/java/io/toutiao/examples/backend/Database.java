@@ -439,6 +439,22 @@ public final class Database implements AutoCloseable {
         id);
   }
 
+  /**
+   * The newest approved articles published before a time: the feed's fallback when the
+   * recommendation service does not answer.
+   */
+  List<Article> approvedOlderThan(long olderThanMillis, int limit) {
+    return query(
+        "SELECT b.article_id, user_id, title, content, status, create_time FROM news_article_basic b"
+            + " JOIN news_article_content c ON c.article_id = b.article_id"
+            + " WHERE status = ? AND create_time < ? ORDER BY create_time DESC, b.article_id DESC"
+            + " LIMIT ?",
+        Database::toArticle,
+        APPROVED,
+        new Timestamp(Math.min(olderThanMillis, 253402300799000L)),
+        limit);
+  }
+
   /** Every article with its version (update time in ms), for the search index sync. */
   List<Map.Entry<Article, Long>> articlesWithVersions() {
     return query(

@@ -18,6 +18,18 @@ import io.toutiao.cache.redis.RecentList;
 import io.toutiao.cache.redis.RedisWorkerIdAssigner;
 import io.toutiao.core.id.SnowflakeConfig;
 import io.toutiao.core.id.SnowflakeIdGenerator;
+import io.toutiao.feed.BehaviourSink;
+import io.toutiao.feed.FeedArticle;
+import io.toutiao.feed.FeedClient;
+import io.toutiao.feed.FeedClientConfig;
+import io.toutiao.feed.FeedPage;
+import io.toutiao.feed.FeedRequest;
+import io.toutiao.feed.FeedServer;
+import io.toutiao.feed.FeedServiceBase;
+import io.toutiao.feed.Track;
+import io.toutiao.feed.TrackSigner;
+import io.toutiao.feed.redis.RedisFeedRecommender;
+import io.toutiao.feed.redis.RedisStreamBehaviourSink;
 import io.toutiao.search.ArticleSearch;
 import io.toutiao.search.ChangeSync;
 import io.toutiao.search.DocumentStore;
@@ -38,6 +50,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -101,6 +114,10 @@ public final class MiniToutiao implements AutoCloseable {
   ArticleSearch search;
   Suggester suggester;
   JobScheduler jobs;
+  TrackSigner trackSigner;
+  RedisFeedRecommender recommender;
+  FeedClient feed;
+  BehaviourSink behaviour;
   final SmsOutbox sms = new SmsOutbox();
   private Javalin http;
   private int port;
@@ -295,6 +312,7 @@ public final class MiniToutiao implements AutoCloseable {
 
     // the search index follows the database; the counters are corrected from it
     syncSearchIndex();
+    startFeed();
     outbox = new OutboxRelay(this);
     closeables.add(0, outbox);
     jobs = new JobScheduler(redis, "mini-toutiao-" + ProcessHandle.current().pid());
@@ -307,6 +325,74 @@ public final class MiniToutiao implements AutoCloseable {
     correctCounters();
     choices.add(
         "Counter correction: daily at 03:00 Asia/Shanghai, and POST /v1_0/admin/counters/correction");
+  }
+
+  /** The one channel of the demo's articles (the schema has no channel column). */
+  static final int FEED_CHANNEL = 1;
+
+  /**
+   * The home feed: a recommendation server over gRPC (embedded on a free loopback port, or the one
+   * at TOUTIAO_FEED_ADDRESS), the client with the database's newest approved articles as fallback,
+   * and the behaviour sink.
+   */
+  private void startFeed() {
+    byte[] secret;
+    if (config.trackSecret() == null) {
+      secret = new byte[32];
+      new java.security.SecureRandom().nextBytes(secret);
+    } else {
+      secret = java.util.Base64.getDecoder().decode(config.trackSecret());
+    }
+    trackSigner = TrackSigner.builder().key("t1", secret).build();
+    recommender = RedisFeedRecommender.builder(redis, trackSigner).build();
+    for (Map.Entry<Database.Article, Long> row : db.articlesWithVersions()) {
+      addToFeed(row.getKey());
+    }
+    FeedClientConfig feedConfig =
+        FeedClientConfig.custom()
+            .deadline(Duration.ofSeconds(2))
+            .fallback(this::newestFromDatabase)
+            .build();
+    if (config.feedAddress() == null) {
+      FeedServer server =
+          FeedServer.builder(FeedServiceBase.of(recommender))
+              .host("127.0.0.1")
+              .port(0)
+              .build()
+              .start();
+      closeables.add(0, server);
+      feed = FeedClient.forAddress("127.0.0.1", server.port(), feedConfig);
+      choices.add("Feed: embedded recommendation server (gRPC) on 127.0.0.1:" + server.port());
+    } else {
+      String[] hostPort = config.feedAddress().split(":");
+      feed = FeedClient.forAddress(hostPort[0], Integer.parseInt(hostPort[1]), feedConfig);
+      choices.add(
+          "Feed: recommendation service at " + config.feedAddress() + " (TOUTIAO_FEED_ADDRESS)");
+    }
+    closeables.add(0, feed);
+    behaviour = new RedisStreamBehaviourSink(redis);
+  }
+
+  /** Puts an approved article into its channel's feed (idempotent). */
+  void addToFeed(Database.Article article) {
+    if (article.status() == Database.APPROVED) {
+      recommender.publish(
+          FEED_CHANNEL, article.id(), Instant.parse(article.createTime()).toEpochMilli());
+    }
+  }
+
+  private FeedPage newestFromDatabase(FeedRequest request) {
+    if (request.channelId() != FEED_CHANNEL) {
+      return FeedPage.of(List.of(), 0, "");
+    }
+    List<Database.Article> rows = db.approvedOlderThan(request.olderThan(), request.articleNum());
+    List<FeedArticle> page = new ArrayList<>();
+    rows.forEach(a -> page.add(new FeedArticle(a.id(), Track.NONE)));
+    long next =
+        rows.size() < request.articleNum()
+            ? 0
+            : Instant.parse(rows.get(rows.size() - 1).createTime()).toEpochMilli();
+    return FeedPage.of(page, next, "");
   }
 
   private <K, V> TwoLevelCache<K, V> cache(CacheConfig.Builder<K, V> builder) {

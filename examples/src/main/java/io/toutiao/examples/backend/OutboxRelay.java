@@ -111,6 +111,16 @@ final class OutboxRelay implements AutoCloseable {
         indexError = ex.toString();
       }
     }
+    for (Database.OutboxEntry e : due) {
+      if (!indexFailed.contains(e.article().id())) {
+        try {
+          app.addToFeed(e.article()); // idempotent: re-done with the index step on a retry
+        } catch (RuntimeException ex) {
+          indexFailed.add(e.article().id());
+          indexError = "feed: " + ex;
+        }
+      }
+    }
     List<Database.Article> toSuggest = new ArrayList<>();
     for (Database.OutboxEntry e : due) {
       if (!e.suggested() && (e.indexed() || !indexFailed.contains(e.article().id()))) {

@@ -8,6 +8,7 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import javax.imageio.ImageIO;
@@ -243,6 +244,34 @@ public final class Tour {
                 "/v1_0/search?q=" + URLEncoder.encode(longQuery, StandardCharsets.UTF_8), token),
         r -> "\"" + r.message() + "\"");
 
+    section("Home feed over gRPC (the recommendation service)");
+    HttpApi.Response feedFirst =
+        get(
+            "/v1_1/articles?channel_id=1&timestamp=0&with_top=1&article_num=4",
+            token,
+            200,
+            Tour::feedSummary);
+    long older = feedFirst.data().path("pre_timestamp").asLong();
+    get(
+        "/v1_1/articles?channel_id=1&timestamp=" + older + "&with_top=1&article_num=4",
+        token,
+        200,
+        Tour::feedSummary);
+    String click = feedFirst.data().path("results").path(0).path("trace").path("click").asText();
+    step(
+        "POST",
+        "/v1_1/article/behaviour {track: click of the first}",
+        201,
+        () -> api.post("/v1_1/article/behaviour", Map.of("track", click), token),
+        r -> "recorded " + r.data().path("action").asText() + " in the behaviour stream");
+    String forged = click.replaceFirst("\"articleId\":\"[0-9]+\"", "\"articleId\":\"1\"");
+    step(
+        "POST",
+        "/v1_1/article/behaviour {track: articleId edited}",
+        400,
+        () -> api.post("/v1_1/article/behaviour", Map.of("track", forged), token),
+        r -> "\"" + r.message() + "\"");
+
     section("Tokens");
     step(
         "GET",
@@ -287,6 +316,16 @@ public final class Tour {
         200,
         r -> "liked " + r.data().path("like_count").asLong() + " again");
     return new Result(newToken, refresh, articleId);
+  }
+
+  private static String feedSummary(HttpApi.Response r) {
+    List<String> titles = new java.util.ArrayList<>();
+    r.data().path("results").forEach(a -> titles.add(a.path("title").asText()));
+    return titles.size()
+        + " articles "
+        + titles
+        + ", pre_timestamp "
+        + r.data().path("pre_timestamp").asLong();
   }
 
   private interface Call {

@@ -92,6 +92,37 @@ class MiniToutiaoIT {
 
   @Test
   @Order(2)
+  void theFeedPagesEveryApprovedArticleOnceAndRefusesForgedTracks() {
+    assertThat(tourOutput).contains("recorded click in the behaviour stream");
+    java.util.List<String> seen = new java.util.ArrayList<>();
+    long cursor = 0;
+    for (int i = 0; i < 50; i++) {
+      HttpApi.Response page =
+          api.get(
+              "/v1_1/articles?channel_id=1&timestamp=" + cursor + "&with_top=1&article_num=2",
+              null);
+      assertThat(page.status()).isEqualTo(200);
+      assertThat(page.data().has("degraded")).isFalse();
+      page.data().path("results").forEach(a -> seen.add(a.path("art_id").asText()));
+      cursor = page.data().path("pre_timestamp").asLong();
+      if (cursor == 0) {
+        break;
+      }
+    }
+    assertThat(seen)
+        .doesNotHaveDuplicates()
+        .contains(tour.articleId(), "101", "106")
+        .doesNotContain("107");
+    HttpApi.Response bad =
+        api.post(
+            "/v1_1/article/behaviour", java.util.Map.of("track", "{\"action\":\"click\"}"), null);
+    assertThat(bad.status()).isEqualTo(400);
+    assertThat(api.get("/v1_1/articles?channel_id=-1&timestamp=0", null).status()).isEqualTo(400);
+    assertThat(api.get("/v1_1/articles?channel_id=1&timestamp=x", null).status()).isEqualTo(400);
+  }
+
+  @Test
+  @Order(2)
   void countersAndProfilesReflectTheTour() {
     String token = tour.accessToken();
     HttpApi.Response me = api.get("/v1_0/user/profile", token);
