@@ -36,6 +36,12 @@ import org.slf4j.LoggerFactory;
 public final class FeedClient implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(FeedClient.class);
 
+  /**
+   * The largest answer a channel made by {@link #forAddress} accepts (100 articles with tracks are
+   * ~200 KiB).
+   */
+  public static final int MAX_RESPONSE_BYTES = 1024 * 1024;
+
   private final Channel channel;
   private final boolean ownsChannel;
   private final FeedClientConfig config;
@@ -88,7 +94,7 @@ public final class FeedClient implements AutoCloseable {
             .usePlaintext()
             .keepAliveTime(30, TimeUnit.SECONDS)
             .keepAliveTimeout(5, TimeUnit.SECONDS)
-            .maxInboundMessageSize(FeedServer.DEFAULT_MAX_MESSAGE_BYTES * 16)
+            .maxInboundMessageSize(MAX_RESPONSE_BYTES)
             .build();
     return new FeedClient(channel, true, config);
   }

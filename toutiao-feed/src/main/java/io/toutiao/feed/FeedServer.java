@@ -59,14 +59,18 @@ public final class FeedServer implements AutoCloseable {
 
   private static final String SERVICE_NAME = UserRecommendGrpc.SERVICE_NAME;
 
-  private final Builder settings;
+  private final String host;
+  private final int configuredPort;
+  private final Duration shutdownGrace;
   private final HealthStatusManager health = new HealthStatusManager();
   private final ExecutorService workers;
   private final Server server;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private FeedServer(Builder b) {
-    this.settings = b;
+    this.host = b.host;
+    this.configuredPort = b.port;
+    this.shutdownGrace = b.shutdownGrace;
     AtomicInteger n = new AtomicInteger();
     ThreadPoolExecutor pool =
         new ThreadPoolExecutor(
@@ -117,7 +121,7 @@ public final class FeedServer implements AutoCloseable {
     } catch (IOException e) {
       workers.shutdownNow();
       throw new UncheckedIOException(
-          "cannot bind the feed server to " + settings.host + ":" + settings.port, e);
+          "cannot bind the feed server to " + host + ":" + configuredPort, e);
     }
     health.setStatus("", ServingStatus.SERVING);
     health.setStatus(SERVICE_NAME, ServingStatus.SERVING);
@@ -154,7 +158,7 @@ public final class FeedServer implements AutoCloseable {
     health.enterTerminalState();
     server.shutdown();
     try {
-      if (!server.awaitTermination(settings.shutdownGrace.toMillis(), TimeUnit.MILLISECONDS)) {
+      if (!server.awaitTermination(shutdownGrace.toMillis(), TimeUnit.MILLISECONDS)) {
         server.shutdownNow();
         server.awaitTermination(1, TimeUnit.SECONDS);
       }
@@ -169,9 +173,9 @@ public final class FeedServer implements AutoCloseable {
   @Override
   public String toString() {
     return "FeedServer{"
-        + settings.host
+        + host
         + ":"
-        + (server.getListenSockets().isEmpty() ? settings.port : port())
+        + (server.getListenSockets().isEmpty() ? configuredPort : port())
         + "}";
   }
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.toutiao.feed.BehaviourEvent.Action;
+import io.toutiao.feed.internal.Names;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -21,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.regex.Pattern;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -52,7 +52,6 @@ public final class TrackSigner {
   public static final int MIN_SECRET_BYTES = 32;
 
   private static final String HMAC = "HmacSHA256";
-  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
   private static final Set<String> FIELDS =
       Set.of("action", "userId", "articleId", "algoCombine", "iat", "kid", "sig");
   private static final int MAX_EXPOSED = 1000;
@@ -159,7 +158,7 @@ public final class TrackSigner {
       throw new TrackException("track signature does not match its content");
     }
     // Checked after the signature so that an altered field reads as an alteration.
-    if (!FeedRequest.isValidUserId(userId) || !NAME.matcher(algo).matches()) {
+    if (!FeedRequest.isValidUserId(userId) || !Names.isValid(algo)) {
       throw new TrackException("track has an invalid userId or algoCombine");
     }
     long now = clock.millis();
@@ -289,14 +288,10 @@ public final class TrackSigner {
 
   private void checkInputs(String userId, String algoCombine) {
     Objects.requireNonNull(userId, "userId must not be null");
-    Objects.requireNonNull(algoCombine, "algoCombine must not be null");
     if (!FeedRequest.isValidUserId(userId)) {
       throw new IllegalArgumentException("userId must be a positive decimal id or \"anony\"");
     }
-    if (!NAME.matcher(algoCombine).matches()) {
-      throw new IllegalArgumentException(
-          "algoCombine must be 1 to 64 of [A-Za-z0-9_.:-], got \"" + algoCombine + "\"");
-    }
+    Names.check("algoCombine", algoCombine);
   }
 
   @Override
@@ -327,12 +322,8 @@ public final class TrackSigner {
      * @return this builder
      */
     public Builder key(String id, byte[] secret) {
-      Objects.requireNonNull(id, "key id must not be null");
+      Names.check("key id", id);
       Objects.requireNonNull(secret, "secret must not be null");
-      if (!NAME.matcher(id).matches()) {
-        throw new IllegalArgumentException(
-            "key id must be 1 to 64 of [A-Za-z0-9_.:-], got \"" + id + "\"");
-      }
       if (secret.length < MIN_SECRET_BYTES) {
         throw new IllegalArgumentException(
             "track key "

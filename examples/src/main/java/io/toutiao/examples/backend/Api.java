@@ -16,6 +16,12 @@ import io.toutiao.cache.redis.CounterStore;
 import io.toutiao.cache.redis.RedisStoreException;
 import io.toutiao.core.id.IdGenerationException;
 import io.toutiao.core.id.WorkerIdUnavailableException;
+import io.toutiao.feed.BehaviourEvent;
+import io.toutiao.feed.FeedArticle;
+import io.toutiao.feed.FeedException;
+import io.toutiao.feed.FeedPage;
+import io.toutiao.feed.FeedRequest;
+import io.toutiao.feed.TrackException;
 import io.toutiao.search.ArticleSearch;
 import io.toutiao.search.SearchException;
 import io.toutiao.storage.ImageCheckBusyException;
@@ -35,6 +41,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -254,10 +261,10 @@ final class Api {
       message =
           "Invalid image."
               + (image.field() == null ? "" : " (" + image.field() + ": " + image.reason() + ")");
-    } else if (e instanceof io.toutiao.feed.TrackException track) {
+    } else if (e instanceof TrackException track) {
       status = 400;
       message = "Invalid track: " + track.getMessage();
-    } else if (e instanceof io.toutiao.feed.FeedException) {
+    } else if (e instanceof FeedException) {
       status = 503;
       message = "Service unavailable, try again later.";
       log.warn("feed failed: {}", e.getMessage());
@@ -685,26 +692,20 @@ final class Api {
       throw new ApiError(400, "article_num must be 1..50 and with_top 0 or 1.");
     }
     Optional<Long> reader = optionalUser(ctx);
-    String userId = reader.map(String::valueOf).orElse(io.toutiao.feed.FeedRequest.ANONYMOUS);
-    io.toutiao.feed.FeedPage page =
-        app.feed.fetch(new io.toutiao.feed.FeedRequest(userId, channel, size, timestamp));
-    java.util.Set<String> pinned =
+    String userId = reader.map(String::valueOf).orElse(FeedRequest.ANONYMOUS);
+    FeedPage page = app.feed.fetch(new FeedRequest(userId, channel, size, timestamp));
+    Set<Long> pinned =
         withTop == 1
-            ? java.util.Set.of()
+            ? Set.of()
             : app.redisGuard
-                .call(
-                    "reading pinned articles",
-                    () ->
-                        java.util.Set.copyOf(app.redis.zrange("ch:" + channel + ":art:top", 0, -1)))
-                .orElse(java.util.Set.of());
-    List<io.toutiao.feed.FeedArticle> shown =
-        page.articles().stream()
-            .filter(a -> !pinned.contains(Long.toString(a.articleId())))
-            .toList();
+                .call("reading pinned articles", () -> Set.copyOf(app.recommender.pinned(channel)))
+                .orElse(Set.of());
+    List<FeedArticle> shown =
+        page.articles().stream().filter(a -> !pinned.contains(a.articleId())).toList();
     Map<Long, Database.Article> found =
-        app.articles.getAll(shown.stream().map(io.toutiao.feed.FeedArticle::articleId).toList());
+        app.articles.getAll(shown.stream().map(FeedArticle::articleId).toList());
     List<Map<String, Object>> results = new ArrayList<>();
-    for (io.toutiao.feed.FeedArticle a : shown) {
+    for (FeedArticle a : shown) {
       Database.Article article = found.get(a.articleId());
       if (article == null || article.status() != Database.APPROVED) {
         continue; // withdrawn since the recommender saw it
@@ -746,7 +747,7 @@ final class Api {
    */
   private void behaviour(Context ctx) {
     String track = text(body(ctx), "track");
-    io.toutiao.feed.BehaviourEvent event = app.trackSigner.verify(track);
+    BehaviourEvent event = app.trackSigner.verify(track);
     app.behaviour.record(event);
     ok(ctx, 201, Map.of("action", event.action().wireName()));
   }

@@ -100,7 +100,8 @@ public record BackendConfig(
   }
 
   /**
-   * The same configuration with the services of another config (tests and the demo).
+   * A configuration with the embedded recommendation server and a random track key (tests and the
+   * demo).
    *
    * @param port the HTTP port
    * @param redisUrl Redis, or null for embedded

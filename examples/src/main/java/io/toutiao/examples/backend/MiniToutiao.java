@@ -49,11 +49,13 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -339,9 +341,9 @@ public final class MiniToutiao implements AutoCloseable {
     byte[] secret;
     if (config.trackSecret() == null) {
       secret = new byte[32];
-      new java.security.SecureRandom().nextBytes(secret);
+      new SecureRandom().nextBytes(secret);
     } else {
-      secret = java.util.Base64.getDecoder().decode(config.trackSecret());
+      secret = Base64.getDecoder().decode(config.trackSecret());
     }
     trackSigner = TrackSigner.builder().key("t1", secret).build();
     recommender = RedisFeedRecommender.builder(redis, trackSigner).build();

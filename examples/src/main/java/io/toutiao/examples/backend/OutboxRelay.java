@@ -112,7 +112,8 @@ final class OutboxRelay implements AutoCloseable {
       }
     }
     for (Database.OutboxEntry e : due) {
-      if (!indexFailed.contains(e.article().id())) {
+      // part of the index step: an entry indexed before was fed then too
+      if (!e.indexed() && !indexFailed.contains(e.article().id())) {
         try {
           app.addToFeed(e.article()); // idempotent: re-done with the index step on a retry
         } catch (RuntimeException ex) {

@@ -6,6 +6,7 @@ import io.toutiao.feed.FeedRequest;
 import io.toutiao.feed.FeedSource;
 import io.toutiao.feed.FeedUnavailableException;
 import io.toutiao.feed.TrackSigner;
+import io.toutiao.feed.internal.Names;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -147,6 +148,17 @@ public final class RedisFeedRecommender implements FeedSource {
     jedis.zrem(key(pinnedKey, channelId), Long.toString(articleId));
   }
 
+  /**
+   * The channel's pinned articles, highest rank first (at most {@link #MAX_PINNED}): for a host
+   * that shows them itself, e.g. to leave them out when its endpoint is asked without them.
+   *
+   * @param channelId the channel
+   * @return the pinned article ids
+   */
+  public List<Long> pinned(int channelId) {
+    return ids(jedis.zrevrange(key(pinnedKey, channelId), 0, MAX_PINNED - 1));
+  }
+
   private FeedPage page(FeedRequest request) {
     String stream = key(channelKey, request.channelId());
     long olderThan = request.olderThan();
@@ -283,12 +295,7 @@ public final class RedisFeedRecommender implements FeedSource {
      * @return this builder
      */
     public Builder algoCombine(String value) {
-      Objects.requireNonNull(value, "algoCombine must not be null");
-      if (!value.matches("[A-Za-z0-9_.:-]{1,64}")) {
-        throw new IllegalArgumentException(
-            "algoCombine must be 1 to 64 of [A-Za-z0-9_.:-], got \"" + value + "\"");
-      }
-      this.algo = value;
+      this.algo = Names.check("algoCombine", value);
       return this;
     }
 
