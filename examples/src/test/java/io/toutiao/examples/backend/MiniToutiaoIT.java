@@ -419,6 +419,36 @@ class MiniToutiaoIT {
     }
   }
 
+  @Test
+  @Order(10)
+  void aFrozenRedisDegradesTheFeedToTheDatabaseAndHostileFeedInputIsRefused(RedisServer redis) {
+    org.junit.jupiter.api.Assumptions.assumeTrue(redis.isManaged());
+    redis.pause(); // the recommender's Redis frozen: the service answers UNAVAILABLE, retried, then
+    // the fallback
+    try {
+      HttpApi.Response page = api.get("/v1_1/articles?channel_id=1&timestamp=0&with_top=1", null);
+      assertThat(page.status()).isEqualTo(200);
+      assertThat(page.data().path("degraded").asText()).isIn("UNAVAILABLE", "DEADLINE_EXCEEDED");
+      assertThat(page.data().path("results").size()).isPositive();
+    } finally {
+      redis.resume();
+    }
+    assertThat(
+            api.get("/v1_1/articles?channel_id=1&timestamp=0&with_top=1", null)
+                .data()
+                .has("degraded"))
+        .isFalse();
+    assertThat(api.get("/v1_1/articles?channel_id=1&timestamp=9999999999999999999", null).status())
+        .as("a cursor beyond a long")
+        .isEqualTo(400);
+    assertThat(api.get("/v1_1/articles?channel_id=99999999999&timestamp=0", null).status())
+        .isEqualTo(400);
+    assertThat(
+            api.post("/v1_1/article/behaviour", java.util.Map.of("track", "x".repeat(10_000)), null)
+                .status())
+        .isEqualTo(400);
+  }
+
   /** Polls until the answer has the status, or fails with the last answer after {@code timeout}. */
   private static HttpApi.Response await(
       int status, Duration timeout, java.util.function.Supplier<HttpApi.Response> call)

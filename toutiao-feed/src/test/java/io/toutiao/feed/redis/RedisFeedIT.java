@@ -115,6 +115,56 @@ class RedisFeedIT {
     }
   }
 
+  @Test
+  void aGroupOfEqualPublishTimesLargerThanAScanBatchIsReturnedOnce() {
+    long t = 1_600_000_000_000L;
+    List<Long> all = new ArrayList<>();
+    for (int i = 0; i < 450; i++) {
+      recommender.publish(5, 50_000L + i, t); // one millisecond, more than two internal batches
+      all.add(50_000L + i);
+    }
+    for (int i = 0; i < 30; i++) {
+      recommender.publish(5, 60_000L + i, t - 1 - i);
+      all.add(60_000L + i);
+    }
+    List<Long> seen = pageThrough(FeedRequest.ANONYMOUS, 5, 10);
+    assertThat(seen).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(all);
+  }
+
+  @Test
+  void publishingAndWithdrawingWhilePagingNeverRepeatsOrResurrectsAnArticle() {
+    List<Long> all = publish(6, 300, 6);
+    Set<Long> withdrawn = new HashSet<>();
+    List<Long> seen = new ArrayList<>();
+    long cursor = 0;
+    Random random = new Random(66);
+    long newId = 90_000;
+    for (int pages = 0; pages < 1000; pages++) {
+      FeedPage page = client.fetch(FeedRequest.anonymous(6, 7, cursor));
+      page.articles().forEach(a -> seen.add(a.articleId()));
+      // between pages: newer articles arrive, and some not yet shown are withdrawn
+      for (int i = 0; i < 3; i++) {
+        recommender.publish(6, newId++, System.currentTimeMillis());
+      }
+      List<Long> unseen =
+          all.stream().filter(id -> !seen.contains(id) && !withdrawn.contains(id)).toList();
+      if (!unseen.isEmpty()) {
+        long victim = unseen.get(random.nextInt(unseen.size()));
+        recommender.withdraw(6, victim);
+        withdrawn.add(victim);
+      }
+      if (page.nextTimestamp() == 0) {
+        break;
+      }
+      cursor = page.nextTimestamp();
+    }
+    assertThat(seen).doesNotHaveDuplicates().doesNotContainAnyElementsOf(withdrawn);
+    assertThat(seen)
+        .allMatch(id -> id < 90_000, "no article newer than the first page in later pages");
+    List<Long> expected = all.stream().filter(id -> !withdrawn.contains(id)).toList();
+    assertThat(seen).containsExactlyInAnyOrderElementsOf(expected);
+  }
+
   static List<Long> publishTimes(int channel, List<Long> ids) {
     List<Long> times = new ArrayList<>();
     for (Long id : ids) {
