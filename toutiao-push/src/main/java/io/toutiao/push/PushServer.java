@@ -273,7 +273,8 @@ public final class PushServer implements AutoCloseable {
         acknowledged.get(),
         refused.get(),
         sub != null && sub.isLive(),
-        sub == null ? 0 : sub.confirmed());
+        sub == null ? 0 : sub.confirmed(),
+        sub == null ? 0 : sub.silentRestarts());
   }
 
   /**
@@ -286,6 +287,7 @@ public final class PushServer implements AutoCloseable {
    * @param refused connections refused (token, limits)
    * @param subscribed whether the Redis subscription is confirmed and answering
    * @param subscriptions subscriptions confirmed so far (1 plus the reconnects)
+   * @param silentRestarts subscriptions closed because Redis stopped answering on them
    */
   public record Stats(
       int connections,
@@ -294,7 +296,8 @@ public final class PushServer implements AutoCloseable {
       long acknowledged,
       long refused,
       boolean subscribed,
-      long subscriptions) {}
+      long subscriptions,
+      long silentRestarts) {}
 
   /** Disconnects every client, writes the pending acknowledgements and stops. */
   @Override
