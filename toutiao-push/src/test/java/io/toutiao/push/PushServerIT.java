@@ -33,7 +33,7 @@ class PushServerIT {
   static void start(RedisServer redis) {
     jedis = Nodes.redis(redis);
     config =
-        Nodes.settings().inboxMaxEvents(50).maxConnectionsPerUser(2).echoMessages(true).build();
+        Nodes.settings().inboxMaxEvents(1000).maxConnectionsPerUser(2).echoMessages(true).build();
     node = Nodes.node(jedis, redis.port(), config);
     publisher = new PushPublisher(jedis, config);
   }
@@ -114,10 +114,63 @@ class PushServerIT {
   }
 
   @Test
+  void reconnectingWhilePublishingNeverLosesOrReordersAndNeverRepeatsOnOneConnection()
+      throws Exception {
+    List<String> published = java.util.Collections.synchronizedList(new ArrayList<>());
+    Thread writer =
+        new Thread(
+            () -> {
+              for (int i = 0; i < 300; i++) {
+                published.add(publisher.toUser("1010", "news", Map.of("n", i)));
+                if (i % 10 == 0) {
+                  try {
+                    Thread.sleep(5);
+                  } catch (InterruptedException e) {
+                    return;
+                  }
+                }
+              }
+            });
+    writer.start();
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    java.util.Random random = new java.util.Random(5);
+    int connectionsMade = 0;
+    while (writer.isAlive() || connectionsMade == 0) {
+      connectionsMade++;
+      // half of them close without acknowledging the last few events
+      boolean ackAll = random.nextBoolean();
+      AtomicInteger count = new AtomicInteger();
+      int stopAcking = 5 + random.nextInt(20);
+      try (TestClient client =
+          TestClient.query(
+                  node.port(), "valid.1010", r -> ackAll || count.incrementAndGet() < stopAcking)
+              .awaitConnected()) {
+        List<Received> got = client.drain(Duration.ofMillis(50 + random.nextInt(150)));
+        List<String> ids = got.stream().map(Received::id).toList();
+        for (int i = 1; i < ids.size(); i++) {
+          assertThat(io.toutiao.push.internal.Inbox.compare(ids.get(i - 1), ids.get(i)))
+              .as("in order and once on one connection: %s", ids)
+              .isNegative();
+        }
+        seen.addAll(ids);
+      }
+    }
+    writer.join();
+    try (TestClient last = TestClient.query(node.port(), "valid.1010").awaitConnected()) {
+      last.drain(Duration.ofMillis(500)).forEach(r -> seen.add(r.id()));
+    }
+    assertThat(published).hasSize(300);
+    assertThat(seen).as("every event, over %d connections", connectionsMade).containsAll(published);
+    awaitAcknowledged("1010");
+  }
+
+  @Test
   void anInboxKeepsTheNewestEventsUpToItsBound() throws Exception {
+    // the publisher trims: one with a bound of 50
+    PushPublisher bounded = new PushPublisher(jedis, config.toBuilder().inboxMaxEvents(50).build());
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < 70; i++) {
-      ids.add(publisher.toUser("1003", "news", Map.of("n", i)));
+      ids.add(bounded.toUser("1003", "news", Map.of("n", i)));
     }
     assertThat(publisher.pending("1003", 1000))
         .extracting(PushEvent::id)
