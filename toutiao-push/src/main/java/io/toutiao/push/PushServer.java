@@ -91,6 +91,7 @@ public final class PushServer implements AutoCloseable {
   private final AtomicLong delivered = new AtomicLong();
   private final AtomicLong acknowledged = new AtomicLong();
   private final AtomicLong refused = new AtomicLong();
+  private final AtomicLong inboxReads = new AtomicLong();
   private final ExecutorService catchUp;
   private final ScheduledExecutorService retries;
   private SocketIOServer server;
@@ -274,7 +275,8 @@ public final class PushServer implements AutoCloseable {
         refused.get(),
         sub != null && sub.isLive(),
         sub == null ? 0 : sub.confirmed(),
-        sub == null ? 0 : sub.silentRestarts());
+        sub == null ? 0 : sub.silentRestarts(),
+        inboxReads.get());
   }
 
   /**
@@ -288,6 +290,7 @@ public final class PushServer implements AutoCloseable {
    * @param subscribed whether the Redis subscription is confirmed and answering
    * @param subscriptions subscriptions confirmed so far (1 plus the reconnects)
    * @param silentRestarts subscriptions closed because Redis stopped answering on them
+   * @param inboxReads inbox reads (at connect, after a gap or a new subscription)
    */
   public record Stats(
       int connections,
@@ -297,7 +300,8 @@ public final class PushServer implements AutoCloseable {
       long refused,
       boolean subscribed,
       long subscriptions,
-      long silentRestarts) {}
+      long silentRestarts,
+      long inboxReads) {}
 
   /** Disconnects every client, writes the pending acknowledgements and stops. */
   @Override
@@ -578,6 +582,7 @@ public final class PushServer implements AutoCloseable {
         }
       }
       while (true) {
+        inboxReads.incrementAndGet();
         List<StreamEntry> batch = redis.xrange(inbox, "(" + from, "+", config.replayBatch());
         synchronized (session) {
           if (session.closed) {
