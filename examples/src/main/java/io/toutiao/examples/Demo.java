@@ -37,14 +37,12 @@ public final class Demo {
     BackendConfig config = BackendConfig.fromEnvironment();
     if (System.getenv("TOUTIAO_HTTP_PORT") == null && !isFree(config.port())) {
       System.out.println("== Port " + config.port() + " is taken; using a free port instead");
-      config =
-          new BackendConfig(
-              0,
-              config.redisUrl(),
-              config.elasticsearchUrl(),
-              config.jwtSecret(),
-              config.qiniu(),
-              config.filesDir());
+      config = config.withPorts(0, config.pushPort());
+    }
+    if (System.getenv("TOUTIAO_PUSH_PORT") == null && !isFree(config.pushPort())) {
+      System.out.println(
+          "== Port " + config.pushPort() + " (push) is taken; using a free port instead");
+      config = config.withPorts(config.port(), 0);
     }
     System.out.println(
         "== Starting the mini Toutiao backend (first run unpacks Elasticsearch: ~30 s)");

@@ -374,7 +374,7 @@ public final class PushServer implements AutoCloseable {
     UUID sessionId = client.getSessionId();
     retries.schedule(
         () -> {
-          if (!bySession.containsKey(sessionId) && client.isChannelOpen()) {
+          if (!bySession.containsKey(sessionId) && connected(client)) {
             refused.incrementAndGet();
             client.disconnect();
           }
@@ -388,7 +388,7 @@ public final class PushServer implements AutoCloseable {
     if (client == null
         || Boolean.TRUE.equals(client.get(REFUSED))
         || bySession.containsKey(client.getSessionId())
-        || !client.isChannelOpen()) {
+        || !connected(client)) {
       return;
     }
     admit(client);
@@ -426,11 +426,22 @@ public final class PushServer implements AutoCloseable {
         client.joinRoom(room);
       }
     }
-    if (!client.isChannelOpen()) {
+    if (!connected(client)) {
+      // it went while being admitted: the disconnect listener may have run before it was known
       onDisconnect(client);
       return;
     }
     startCatchUp(session);
+  }
+
+  /**
+   * Whether the Engine.IO session is still there (not whether a socket is open now: a polling
+   * client has none between two requests).
+   */
+  private static boolean connected(SocketIOClient client) {
+    return client instanceof NamespaceClient namespaceClient
+        ? namespaceClient.getBaseClient().isConnected()
+        : client.isChannelOpen();
   }
 
   private void refuse(SocketIOClient client, String code, String message) {

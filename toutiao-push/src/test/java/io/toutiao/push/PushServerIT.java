@@ -165,6 +165,32 @@ class PushServerIT {
   }
 
   @Test
+  void pollingClientsAreAdmittedBetweenTheirRequestsAndGetWhatWaits() throws Exception {
+    // a polling client has no open socket between two requests: admission must not need one
+    List<TestClient> clients = new ArrayList<>();
+    List<String> ids = new ArrayList<>();
+    try {
+      for (int i = 0; i < 12; i++) {
+        ids.add(publisher.toUser("11" + i, "news", Map.of("n", i)));
+      }
+      for (int i = 0; i < 12; i++) {
+        clients.add(TestClient.polling(node.port(), "valid.11" + i));
+      }
+      for (int i = 0; i < 12; i++) {
+        assertThat(clients.get(i).take(1, WAIT))
+            .as("polling client %d", i)
+            .extracting(Received::id)
+            .containsExactly(ids.get(i));
+      }
+      // and live ones after the upgrade
+      String live = publisher.toUser("110", "news", "live");
+      assertThat(clients.get(0).take(1, WAIT)).extracting(Received::id).containsExactly(live);
+    } finally {
+      clients.forEach(TestClient::close);
+    }
+  }
+
+  @Test
   void anInboxKeepsTheNewestEventsUpToItsBound() throws Exception {
     // the publisher trims: one with a bound of 50
     PushPublisher bounded = new PushPublisher(jedis, config.toBuilder().inboxMaxEvents(50).build());

@@ -68,6 +68,14 @@ final class TestClient implements AutoCloseable {
     return open(port, options, acknowledge);
   }
 
+  /** Connects as the Java client does by default: HTTP long-polling first, then WebSocket. */
+  static TestClient polling(int port, String token) {
+    IO.Options options = base();
+    options.transports = null;
+    options.query = "token=" + token;
+    return open(port, options, r -> true);
+  }
+
   /** Connects with the token in the Socket.IO 4 auth payload. */
   static TestClient payload(int port, String token, Predicate<Received> acknowledge) {
     IO.Options options = base();

@@ -22,6 +22,7 @@ import io.toutiao.feed.FeedException;
 import io.toutiao.feed.FeedPage;
 import io.toutiao.feed.FeedRequest;
 import io.toutiao.feed.TrackException;
+import io.toutiao.push.Notification;
 import io.toutiao.search.ArticleSearch;
 import io.toutiao.search.SearchException;
 import io.toutiao.storage.ImageCheckBusyException;
@@ -624,6 +625,15 @@ final class Api {
     if (app.db.like(userId, target)) {
       app.counters.get(CounterStore.ARTICLE_LIKING).increment(target, 1);
       app.counters.get(CounterStore.USER_LIKED).increment(article.userId(), 1);
+      if (article.userId() != userId) {
+        app.user(userId)
+            .ifPresent(
+                u ->
+                    app.notifyUser(
+                        article.userId(),
+                        Notification.liking(
+                            Long.toString(userId), u.name(), u.photo(), Instant.now(), target)));
+      }
     }
     ok(ctx, 201, Map.of("target", Long.toString(target)));
   }
@@ -652,6 +662,14 @@ final class Api {
     if (app.db.follow(userId, target)) {
       app.counters.get(CounterStore.USER_FOLLOWINGS).increment(userId, 1);
       app.counters.get(CounterStore.USER_FOLLOWERS).increment(target, 1);
+      // the reference's following notify, to the followed user
+      app.user(userId)
+          .ifPresent(
+              u ->
+                  app.notifyUser(
+                      target,
+                      Notification.following(
+                          Long.toString(userId), u.name(), u.photo(), Instant.now())));
     }
     ok(ctx, 201, Map.of("target", Long.toString(target)));
   }

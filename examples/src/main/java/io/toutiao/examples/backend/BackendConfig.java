@@ -29,6 +29,8 @@ import java.util.Optional;
  *       port; {@code host:port} to call a separate one ({@link RecommendationServiceMain})</td></tr>
  *   <tr><td>{@code TOUTIAO_TRACK_SECRET}</td><td>base64 HMAC key of the behaviour tracks (at least
  *       32 bytes); a random one with the embedded server, required with {@code TOUTIAO_FEED_ADDRESS}</td></tr>
+ *   <tr><td>{@code TOUTIAO_PUSH_PORT}</td><td>9092: the Socket.IO push node (0 picks a free
+ *       port)</td></tr>
  * </table>
  *
  * @param port HTTP port, 0 for any free port
@@ -39,6 +41,7 @@ import java.util.Optional;
  * @param filesDir where local files go, or null for a temporary folder
  * @param feedAddress {@code host:port} of a separate recommendation service, or null to embed one
  * @param trackSecret base64 track key shared with the recommendation service, or null for random
+ * @param pushPort port of the embedded Socket.IO push node, 0 for any free port
  */
 public record BackendConfig(
     int port,
@@ -48,7 +51,8 @@ public record BackendConfig(
     Qiniu qiniu,
     Path filesDir,
     String feedAddress,
-    String trackSecret) {
+    String trackSecret,
+    int pushPort) {
 
   /**
    * Qiniu settings.
@@ -88,6 +92,9 @@ public record BackendConfig(
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be 0..65535, got " + port);
     }
+    if (pushPort < 0 || pushPort > 65535) {
+      throw new IllegalArgumentException("TOUTIAO_PUSH_PORT must be 0..65535, got " + pushPort);
+    }
     if (feedAddress != null && !feedAddress.matches("[A-Za-z0-9.-]+:[0-9]{1,5}")) {
       throw new IllegalArgumentException(
           "TOUTIAO_FEED_ADDRESS must be host:port, got '" + feedAddress + "'");
@@ -112,7 +119,51 @@ public record BackendConfig(
    */
   public BackendConfig(
       int port, URI redisUrl, URI elasticsearchUrl, String jwtSecret, Qiniu qiniu, Path filesDir) {
-    this(port, redisUrl, elasticsearchUrl, jwtSecret, qiniu, filesDir, null, null);
+    this(port, redisUrl, elasticsearchUrl, jwtSecret, qiniu, filesDir, null, null, 0);
+  }
+
+  /**
+   * A configuration with the push node on a free port.
+   *
+   * @param port the HTTP port
+   * @param redisUrl Redis, or null for embedded
+   * @param elasticsearchUrl Elasticsearch, or null for embedded
+   * @param jwtSecret the JWT secret, or null for a random one
+   * @param qiniu Qiniu, or null for local files
+   * @param filesDir the local files folder, or null for a temporary one
+   * @param feedAddress a separate recommendation service, or null to embed one
+   * @param trackSecret the track key, or null for a random one
+   */
+  public BackendConfig(
+      int port,
+      URI redisUrl,
+      URI elasticsearchUrl,
+      String jwtSecret,
+      Qiniu qiniu,
+      Path filesDir,
+      String feedAddress,
+      String trackSecret) {
+    this(port, redisUrl, elasticsearchUrl, jwtSecret, qiniu, filesDir, feedAddress, trackSecret, 0);
+  }
+
+  /**
+   * The same settings on other ports.
+   *
+   * @param httpPort the HTTP port, 0 for a free one
+   * @param socketPort the push node's port, 0 for a free one
+   * @return the config
+   */
+  public BackendConfig withPorts(int httpPort, int socketPort) {
+    return new BackendConfig(
+        httpPort,
+        redisUrl,
+        elasticsearchUrl,
+        jwtSecret,
+        qiniu,
+        filesDir,
+        feedAddress,
+        trackSecret,
+        socketPort);
   }
 
   @Override
@@ -131,6 +182,8 @@ public record BackendConfig(
         + (feedAddress == null ? "embedded" : feedAddress)
         + ", trackSecret="
         + (trackSecret == null ? "random" : "(set)")
+        + ", pushPort="
+        + pushPort
         + "]";
   }
 
@@ -169,6 +222,13 @@ public record BackendConfig(
       throw new IllegalArgumentException(
           "TOUTIAO_HTTP_PORT must be a number, got '" + env.get("TOUTIAO_HTTP_PORT") + "'", e);
     }
+    int pushPort;
+    try {
+      pushPort = Integer.parseInt(env.getOrDefault("TOUTIAO_PUSH_PORT", "9092").strip());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "TOUTIAO_PUSH_PORT must be a number, got '" + env.get("TOUTIAO_PUSH_PORT") + "'", e);
+    }
     Qiniu qiniu = null;
     if (present(env, "QINIU_ACCESS_KEY")) {
       qiniu =
@@ -190,7 +250,8 @@ public record BackendConfig(
         qiniu,
         present(env, "TOUTIAO_FILES_DIR") ? Path.of(env.get("TOUTIAO_FILES_DIR").strip()) : null,
         present(env, "TOUTIAO_FEED_ADDRESS") ? env.get("TOUTIAO_FEED_ADDRESS").strip() : null,
-        present(env, "TOUTIAO_TRACK_SECRET") ? env.get("TOUTIAO_TRACK_SECRET").strip() : null);
+        present(env, "TOUTIAO_TRACK_SECRET") ? env.get("TOUTIAO_TRACK_SECRET").strip() : null,
+        pushPort);
   }
 
   private static boolean present(Map<String, String> env, String name) {

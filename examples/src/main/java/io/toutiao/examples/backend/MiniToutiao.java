@@ -30,6 +30,12 @@ import io.toutiao.feed.Track;
 import io.toutiao.feed.TrackSigner;
 import io.toutiao.feed.redis.RedisFeedRecommender;
 import io.toutiao.feed.redis.RedisStreamBehaviourSink;
+import io.toutiao.push.Notification;
+import io.toutiao.push.PushConfig;
+import io.toutiao.push.PushException;
+import io.toutiao.push.PushPublisher;
+import io.toutiao.push.PushServer;
+import io.toutiao.push.PushUser;
 import io.toutiao.search.ArticleSearch;
 import io.toutiao.search.ChangeSync;
 import io.toutiao.search.DocumentStore;
@@ -64,6 +70,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.util.JedisURIHelper;
 
@@ -102,6 +109,9 @@ public final class MiniToutiao implements AutoCloseable {
   Database db;
   SnowflakeIdGenerator ids;
   TokenService tokens;
+  private URI redisUri;
+  private PushServer pushServer;
+  PushPublisher push;
   TwoLevelCache<Long, Database.User> users;
   TwoLevelCache<Long, Database.Article> articles;
   final Map<String, CounterStore> counters = new LinkedHashMap<>();
@@ -157,6 +167,19 @@ public final class MiniToutiao implements AutoCloseable {
    * Redis slows a request by at most that (the cache has its own, shorter bound).
    */
   private static RedisClient boundedRedis(URI uri) {
+    ConnectionPoolConfig pool = new ConnectionPoolConfig();
+    pool.setMaxTotal(32);
+    pool.setMaxIdle(32);
+    pool.setMaxWait(REDIS_TIMEOUT);
+    return RedisClient.builder()
+        .hostAndPort(JedisURIHelper.getHostAndPort(uri))
+        .clientConfig(clientConfig(uri))
+        .poolConfig(pool)
+        .build();
+  }
+
+  /** The connection settings of a Redis URL, with {@link #REDIS_TIMEOUT}. */
+  private static JedisClientConfig clientConfig(URI uri) {
     int millis = (int) REDIS_TIMEOUT.toMillis();
     DefaultJedisClientConfig.Builder client =
         DefaultJedisClientConfig.builder()
@@ -167,15 +190,7 @@ public final class MiniToutiao implements AutoCloseable {
     if (JedisURIHelper.getPassword(uri) != null) {
       client.user(JedisURIHelper.getUser(uri)).password(JedisURIHelper.getPassword(uri));
     }
-    ConnectionPoolConfig pool = new ConnectionPoolConfig();
-    pool.setMaxTotal(32);
-    pool.setMaxIdle(32);
-    pool.setMaxWait(REDIS_TIMEOUT);
-    return RedisClient.builder()
-        .hostAndPort(JedisURIHelper.getHostAndPort(uri))
-        .clientConfig(client.build())
-        .poolConfig(pool)
-        .build();
+    return client.build();
   }
 
   private void startServices() throws IOException {
@@ -183,9 +198,11 @@ public final class MiniToutiao implements AutoCloseable {
     if (config.redisUrl() == null) {
       RedisServer server = RedisServer.start();
       closeables.add(server);
+      redisUri = server.uri();
       redis = boundedRedis(server.uri());
       choices.add("Redis: embedded redis-server at " + server.uri());
     } else {
+      redisUri = config.redisUrl();
       redis = boundedRedis(config.redisUrl());
       redis.ping();
       choices.add(
@@ -315,6 +332,7 @@ public final class MiniToutiao implements AutoCloseable {
     // the search index follows the database; the counters are corrected from it
     syncSearchIndex();
     startFeed();
+    startPush();
     outbox = new OutboxRelay(this);
     closeables.add(0, outbox);
     jobs = new JobScheduler(redis, "mini-toutiao-" + ProcessHandle.current().pid());
@@ -373,6 +391,61 @@ public final class MiniToutiao implements AutoCloseable {
     }
     closeables.add(0, feed);
     behaviour = new RedisStreamBehaviourSink(redis);
+  }
+
+  /**
+   * Notifications: a Socket.IO push node on loopback (TOUTIAO_PUSH_PORT, 9092 by default) that
+   * checks the app's access tokens, and the publisher the API sends follow and like notifications
+   * with. The chat echo of the reference's demo is on.
+   */
+  private void startPush() {
+    PushConfig pushConfig =
+        PushConfig.builder().host("127.0.0.1").port(config.pushPort()).echoMessages(true).build();
+    pushServer =
+        PushServer.builder(
+                redis,
+                JedisURIHelper.getHostAndPort(redisUri),
+                clientConfig(redisUri),
+                token -> new PushUser(Long.toString(tokens.verifyAccess(token).userId())))
+            .config(pushConfig)
+            .build()
+            .start();
+    closeables.add(0, pushServer);
+    push = new PushPublisher(redis, pushConfig);
+    choices.add(
+        "Push: Socket.IO node on 127.0.0.1:"
+            + pushServer.port()
+            + " (token as ?token= or in the auth payload), fanned out through Redis");
+  }
+
+  /**
+   * Sends a notification, best effort: the action it reports has happened already; when Redis
+   * refuses, the notification is logged as lost instead of failing the request.
+   */
+  void notifyUser(long userId, Notification notification) {
+    try {
+      push.notify(Long.toString(userId), notification);
+    } catch (PushException e) {
+      log.warn("notification {} to user {} not sent: {}", notification, userId, e.getMessage());
+    }
+  }
+
+  /**
+   * Returns the port of the push node.
+   *
+   * @return the Socket.IO port
+   */
+  public int pushPort() {
+    return pushServer.port();
+  }
+
+  /**
+   * Returns the push node's counters.
+   *
+   * @return a snapshot
+   */
+  public PushServer.Stats pushStats() {
+    return pushServer.stats();
   }
 
   /** Puts an approved article into its channel's feed (idempotent). */

@@ -1,15 +1,25 @@
 package io.toutiao.examples.backend;
 
+import io.socket.client.Ack;
+import io.socket.client.IO;
+import io.socket.client.Socket;
 import io.toutiao.cache.redis.CounterStore;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import javax.imageio.ImageIO;
 
@@ -272,6 +282,8 @@ public final class Tour {
         () -> api.post("/v1_1/article/behaviour", Map.of("track", forged), token),
         r -> "\"" + r.message() + "\"");
 
+    notifications(token);
+
     section("Tokens");
     step(
         "GET",
@@ -316,6 +328,97 @@ public final class Tour {
         200,
         r -> "liked " + r.data().path("like_count").asLong() + " again");
     return new Result(newToken, refresh, articleId);
+  }
+
+  /** The followed author (user 3). */
+  static final String FOLLOWED_MOBILE = "13800000003";
+
+  /**
+   * User 3 was followed earlier in the tour while offline: they log in, connect a Socket.IO client
+   * with their token and get the waiting {@code following notify}; a like of their article is
+   * notified live; the chat echoes.
+   *
+   * @param adminToken the access token of user 1, who likes user 3's article
+   */
+  private void notifications(String adminToken) {
+    section("Notifications over Socket.IO (the push node, through Redis)");
+    step(
+        "POST",
+        "/v1_0/sms/codes/" + FOLLOWED_MOBILE,
+        200,
+        () -> api.post("/v1_0/sms/codes/" + FOLLOWED_MOBILE, null, null),
+        r -> "code sent to user 3");
+    String code = app.sms().lastCode(FOLLOWED_MOBILE).orElseThrow();
+    String token =
+        step(
+                "POST",
+                "/v1_0/authorizations {user 3}",
+                201,
+                () ->
+                    api.post(
+                        "/v1_0/authorizations",
+                        Map.of("mobile", FOLLOWED_MOBILE, "code", code),
+                        null),
+                r -> "user 3 logged in")
+            .data()
+            .path("token")
+            .asText();
+    BlockingQueue<String> received = new LinkedBlockingQueue<>();
+    IO.Options options = new IO.Options();
+    options.query = "token=" + token; // as the reference's clients do
+    options.forceNew = true;
+    options.reconnection = false;
+    Socket socket = IO.socket(URI.create("http://127.0.0.1:" + app.pushPort()), options);
+    for (String event : List.of("following notify", "liking notify", "message")) {
+      socket.on(
+          event,
+          args -> {
+            received.add(event + " " + args[0] + (args.length > 2 ? " id " + args[1] : ""));
+            if (args.length > 0 && args[args.length - 1] instanceof Ack ack) {
+              ack.call();
+            }
+          });
+    }
+    CompletableFuture<Void> connected = new CompletableFuture<>();
+    socket.once(Socket.EVENT_CONNECT, args -> connected.complete(null));
+    socket.connect();
+    try {
+      connected.get(10, TimeUnit.SECONDS);
+      out.println(
+          "socket.io connect ws://127.0.0.1:" + app.pushPort() + " (user 3's token) -> connected");
+      out.println("  got (sent while offline): " + await(received));
+      step(
+          "POST",
+          "/v1_0/article/likings {104, user 3's}",
+          201,
+          () -> api.post("/v1_0/article/likings", Map.of("target", "104"), adminToken),
+          r -> "liked by user 1 while user 3 is connected");
+      out.println("  got (live): " + await(received));
+      socket.emit("message", "你好");
+      out.println("socket.io emit message \"你好\"");
+      out.println("  got (the demo chat's echo): " + await(received));
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("the Socket.IO client could not connect to the push node", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while connecting", e);
+    } finally {
+      socket.close();
+    }
+  }
+
+  private String await(BlockingQueue<String> received) {
+    try {
+      String event = received.poll(10, TimeUnit.SECONDS);
+      if (event == null) {
+        throw new IllegalStateException(
+            "no notification arrived within 10 s; push node: " + app.pushStats());
+      }
+      return event;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for a notification", e);
+    }
   }
 
   private static String feedSummary(HttpApi.Response r) {
