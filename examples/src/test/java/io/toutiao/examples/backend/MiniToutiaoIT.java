@@ -84,6 +84,10 @@ class MiniToutiaoIT {
     assertThat(app.awaitOutbox(Duration.ofSeconds(30))).isTrue();
 
     assertThat(tourOutput).doesNotContain("UNEXPECTED").contains("liked 1 again");
+    assertThat(tourOutput)
+        .contains("got (sent while offline): following notify")
+        .contains("got (live): liking notify")
+        .contains("got (the demo chat's echo): message 你好");
     assertThat(app.choices())
         .anyMatch(c -> c.startsWith("Redis: 127.0.0.1"))
         .anyMatch(c -> c.startsWith("Elasticsearch: http"))
@@ -447,6 +451,84 @@ class MiniToutiaoIT {
             api.post("/v1_1/article/behaviour", java.util.Map.of("track", "x".repeat(10_000)), null)
                 .status())
         .isEqualTo(400);
+  }
+
+  /** Logs a mobile in with its SMS code; returns {access token, refresh token}. */
+  private static String[] login(String mobile) {
+    app.redis.del("app:sms:lock:" + mobile);
+    assertThat(api.post("/v1_0/sms/codes/" + mobile, null, null).status()).isEqualTo(200);
+    String code = app.sms().lastCode(mobile).orElseThrow();
+    HttpApi.Response login =
+        api.post("/v1_0/authorizations", Map.of("mobile", mobile, "code", code), null);
+    assertThat(login.status()).isEqualTo(201);
+    return new String[] {
+      login.data().path("token").asText(), login.data().path("refresh_token").asText()
+    };
+  }
+
+  /** A Socket.IO client of the push node that records the events it gets and acknowledges them. */
+  private static io.socket.client.Socket notifications(
+      String token, java.util.concurrent.BlockingQueue<String> got) {
+    io.socket.client.IO.Options options = new io.socket.client.IO.Options();
+    options.query = "token=" + token;
+    options.forceNew = true;
+    options.reconnection = false;
+    io.socket.client.Socket socket =
+        io.socket.client.IO.socket(
+            java.net.URI.create("http://127.0.0.1:" + app.pushPort()), options);
+    socket.on(io.socket.client.Socket.EVENT_CONNECT_ERROR, args -> got.add("connect_error"));
+    socket.on(
+        "following notify",
+        args -> {
+          got.add("following " + args[0]);
+          ((io.socket.client.Ack) args[args.length - 1]).call();
+        });
+    socket.connect();
+    return socket;
+  }
+
+  @Test
+  @Order(12)
+  void followsNotifyTheFollowedUserAndTheNodeAndItsClientsSurviveAFrozenRedis(RedisServer redis)
+      throws Exception {
+    String follower = login("13900000077")[0];
+    String[] followed = login("13800000002");
+    java.util.concurrent.BlockingQueue<String> got =
+        new java.util.concurrent.LinkedBlockingQueue<>();
+    // a refresh token is not an access token: the push node refuses it too
+    io.socket.client.Socket refused = notifications(followed[1], got);
+    try {
+      assertThat(got.poll(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("connect_error");
+    } finally {
+      refused.close();
+    }
+    io.socket.client.Socket socket = notifications(followed[0], got);
+    try {
+      assertThat(api.post("/v1_0/user/followings", Map.of("target", "2"), follower).status())
+          .isEqualTo(201);
+      String event = got.poll(10, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(event).startsWith("following ").contains("\"user_name\":\"用户0077\"");
+      assertThat(api.delete("/v1_0/user/followings/2", follower).status()).isEqualTo(204);
+      org.junit.jupiter.api.Assumptions.assumeTrue(redis.isManaged());
+      redis.pause();
+      long started = System.nanoTime();
+      try {
+        // the token check fails closed without Redis (its revocations live there): nothing is
+        // followed, so nothing is notified, and the answer comes quickly
+        assertThat(api.post("/v1_0/user/followings", Map.of("target", "2"), follower).status())
+            .isEqualTo(503);
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+      } finally {
+        redis.resume();
+      }
+      // the node and the client survived: the next notification arrives
+      assertThat(api.post("/v1_0/user/followings", Map.of("target", "2"), follower).status())
+          .isEqualTo(201);
+      String after = got.poll(15, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(after).startsWith("following ");
+    } finally {
+      socket.close();
+    }
   }
 
   /** Polls until the answer has the status, or fails with the last answer after {@code timeout}. */
