@@ -199,9 +199,24 @@ public final class PushServer implements AutoCloseable {
     s.addDisconnectListener(this::onDisconnect);
     if (config.echoMessages()) {
       s.addEventListener(
-          "message", Object.class, (client, data, ack) -> client.sendEvent("message", data));
+          "message",
+          Object.class,
+          (client, data, ack) -> {
+            if (bySession.containsKey(client.getSessionId())) {
+              client.sendEvent("message", data);
+            }
+          });
     }
     acks = new Acknowledgements(redis, config);
+    try {
+      s.startAsync().syncUninterruptibly();
+    } catch (RuntimeException e) {
+      s.stop();
+      acks.close();
+      throw new PushException("could not listen on " + config.host() + ":" + port, e);
+    }
+    server = s;
+    // after the server: its messages are delivered through it
     subscription =
         new Subscription(
             subscribeTo,
@@ -210,14 +225,6 @@ public final class PushServer implements AutoCloseable {
             config.redisHeartbeat().toMillis(),
             this::onMessage,
             this::catchUpAll);
-    try {
-      s.startAsync().syncUninterruptibly();
-    } catch (RuntimeException e) {
-      subscription.close();
-      acks.close();
-      throw new PushException("could not listen on " + config.host() + ":" + port, e);
-    }
-    server = s;
     LOG.info("push node listening on {}:{}{}", config.host(), port, config.path());
     return this;
   }

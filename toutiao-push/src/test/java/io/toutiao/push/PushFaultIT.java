@@ -81,6 +81,30 @@ class PushFaultIT {
   }
 
   @Test
+  void aFrozenClientIsDroppedByTheHeartbeatAndGetsItsUnacknowledgedEventsAtItsNextConnect(
+      RedisServer redis) throws Exception {
+    PushConfig config =
+        Nodes.settings()
+            .pingInterval(Duration.ofSeconds(1))
+            .pingTimeout(Duration.ofSeconds(1))
+            .build();
+    UnifiedJedis jedis = keep(Nodes.redis(redis));
+    PushServer node = keep(Nodes.node(jedis, redis.port(), config));
+    PushPublisher publisher = new PushPublisher(jedis, config);
+    FaultProxy proxy = keep(FaultProxy.start("127.0.0.1", node.port()));
+    TestClient frozen = keep(TestClient.query(proxy.port(), "valid.2040").awaitConnected());
+    await("connected", () -> node.connections("2040") == 1);
+    proxy.freeze();
+    // sent into a connection that no longer answers: delivered, never acknowledged
+    String lost = publisher.toUser("2040", "news", Map.of("n", 1));
+    await("the heartbeat drops the frozen connection", () -> node.connections("2040") == 0);
+    assertThat(frozen.events).isEmpty();
+    proxy.heal();
+    TestClient again = keep(TestClient.query(node.port(), "valid.2040").awaitConnected());
+    assertThat(again.take(1, WAIT)).extracting(Received::id).containsExactly(lost);
+  }
+
+  @Test
   void redisKilledUnderConnectedClientsThenBackDeliveryResumes(RedisServer redis) throws Exception {
     PushConfig config = Nodes.settings().build();
     UnifiedJedis jedis = keep(Nodes.redis(redis));

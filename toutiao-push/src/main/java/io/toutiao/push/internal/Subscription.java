@@ -96,6 +96,7 @@ public final class Subscription implements AutoCloseable {
 
   private void readLoop() {
     long backoff = 0;
+    boolean warned = false;
     while (!closed) {
       PubSub pubSub = new PubSub();
       Connection c = null;
@@ -127,8 +128,14 @@ public final class Subscription implements AutoCloseable {
       if (closed) {
         break;
       }
-      backoff = pubSub.confirmedOnce ? 0 : backoff == 0 ? 50 : Math.min(2_000, backoff * 2);
-      if (backoff == 2_000) {
+      if (pubSub.confirmedOnce) {
+        backoff = 0;
+        warned = false;
+      } else {
+        backoff = backoff == 0 ? 50 : Math.min(2_000, backoff * 2);
+      }
+      if (backoff == 2_000 && !warned) {
+        warned = true; // once per outage
         LOG.warn("push subscription to {}: Redis unreachable, retrying every 2 s", address);
       }
       if (backoff > 0) {
