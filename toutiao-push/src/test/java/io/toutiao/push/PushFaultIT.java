@@ -105,6 +105,40 @@ class PushFaultIT {
   }
 
   @Test
+  void aNodeGoingAwayKeepsWhatItsClientAcknowledgedAndTheRestComesThroughAnotherNode(
+      RedisServer redis) throws Exception {
+    PushConfig config = Nodes.settings().ackFlushInterval(Duration.ofSeconds(10)).build();
+    UnifiedJedis jedis = keep(Nodes.redis(redis));
+    PushServer leaving = Nodes.node(jedis, redis.port(), config);
+    PushServer staying = keep(Nodes.node(jedis, redis.port(), config));
+    PushPublisher publisher = new PushPublisher(jedis, config);
+    String acknowledged;
+    String unacknowledged;
+    TestClient client =
+        TestClient.query(leaving.port(), "valid.2050", r -> r.data().contains("\"n\":1"))
+            .awaitConnected();
+    try {
+      acknowledged = publisher.toUser("2050", "news", Map.of("n", 1));
+      unacknowledged = publisher.toUser("2050", "news", Map.of("n", 2));
+      assertThat(client.take(2, WAIT))
+          .extracting(Received::id)
+          .containsExactly(acknowledged, unacknowledged);
+      await("the acknowledgement reaches the node", () -> leaving.stats().acknowledged() == 1);
+      // the cursor is written every 10 s here: closing the node writes it first
+      assertThat(publisher.pending("2050", 10)).hasSize(2);
+    } finally {
+      leaving.close();
+      client.close();
+    }
+    assertThat(publisher.pending("2050", 10))
+        .extracting(PushEvent::id)
+        .containsExactly(unacknowledged);
+    TestClient moved = keep(TestClient.query(staying.port(), "valid.2050").awaitConnected());
+    assertThat(moved.take(1, WAIT)).extracting(Received::id).containsExactly(unacknowledged);
+    assertThat(moved.drain(Duration.ofMillis(300))).isEmpty();
+  }
+
+  @Test
   void redisKilledUnderConnectedClientsThenBackDeliveryResumes(RedisServer redis) throws Exception {
     PushConfig config = Nodes.settings().build();
     UnifiedJedis jedis = keep(Nodes.redis(redis));
