@@ -38,6 +38,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.HostAndPort;
@@ -82,7 +83,7 @@ public final class PushServer implements AutoCloseable {
   private final PushAuthenticator authenticator;
   private final Function<PushUser, Set<String>> rooms;
   private final ObjectMapper json;
-  private final HostAndPort subscribeTo;
+  private final Supplier<HostAndPort> subscribeTo;
   private final JedisClientConfig subscribeConfig;
   private final String userHeader = "x-toutiao-push-" + UUID.randomUUID();
   private final Map<String, Set<Session>> byUser = new ConcurrentHashMap<>();
@@ -140,6 +141,27 @@ public final class PushServer implements AutoCloseable {
   public static Builder builder(
       UnifiedJedis redis,
       HostAndPort subscribeTo,
+      JedisClientConfig subscribeConfig,
+      PushAuthenticator authenticator) {
+    Objects.requireNonNull(subscribeTo, "subscribeTo must not be null");
+    return new Builder(redis, () -> subscribeTo, subscribeConfig, authenticator);
+  }
+
+  /**
+   * Starts a builder whose subscription follows a moving master, e.g. with Sentinel: {@code
+   * PushServer.builder(sentinelClient, sentinelClient::getCurrentMaster, config, authenticator)}.
+   * The address is asked at every connect and every heartbeat; when it changes, the node subscribes
+   * there and every connection catches up from its inbox.
+   *
+   * @param redis the Redis client for inbox reads and acknowledgements
+   * @param subscribeTo where to subscribe now
+   * @param subscribeConfig password, TLS and timeouts of that connection
+   * @param authenticator verifies the clients' tokens
+   * @return a builder
+   */
+  public static Builder builder(
+      UnifiedJedis redis,
+      Supplier<HostAndPort> subscribeTo,
       JedisClientConfig subscribeConfig,
       PushAuthenticator authenticator) {
     return new Builder(redis, subscribeTo, subscribeConfig, authenticator);
@@ -657,7 +679,7 @@ public final class PushServer implements AutoCloseable {
   /** Builds a {@link PushServer}. */
   public static final class Builder {
     private final UnifiedJedis redis;
-    private final HostAndPort subscribeTo;
+    private final Supplier<HostAndPort> subscribeTo;
     private final JedisClientConfig subscribeConfig;
     private final PushAuthenticator authenticator;
     private PushConfig config = PushConfig.defaults();
@@ -667,7 +689,7 @@ public final class PushServer implements AutoCloseable {
 
     private Builder(
         UnifiedJedis redis,
-        HostAndPort subscribeTo,
+        Supplier<HostAndPort> subscribeTo,
         JedisClientConfig subscribeConfig,
         PushAuthenticator authenticator) {
       this.redis = Objects.requireNonNull(redis, "redis must not be null");

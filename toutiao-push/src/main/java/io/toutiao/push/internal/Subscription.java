@@ -5,6 +5,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.Connection;
@@ -22,7 +23,7 @@ public final class Subscription implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Subscription.class);
 
-  private final HostAndPort address;
+  private final Supplier<HostAndPort> address;
   private final JedisClientConfig clientConfig;
   private final String channel;
   private final Consumer<String> onMessage;
@@ -34,13 +35,16 @@ public final class Subscription implements AutoCloseable {
   private final AtomicLong silentRestarts = new AtomicLong();
   private volatile boolean closed;
   private volatile Connection connection;
+  private volatile HostAndPort connectedTo;
   private volatile PubSub active;
   private volatile long aliveAt;
 
   /**
    * Starts the subscription.
    *
-   * @param address the Redis endpoint (standalone, the master, or any Cluster node)
+   * @param address where to subscribe now (standalone, the current master, or any Cluster node);
+   *     asked at every (re)connect and every heartbeat: when it changes (a Sentinel failover), the
+   *     subscription moves
    * @param clientConfig password, TLS, timeouts
    * @param channel the channel
    * @param heartbeatMillis the heartbeat period
@@ -48,7 +52,7 @@ public final class Subscription implements AutoCloseable {
    * @param onSubscribed called on the reader thread after each confirmed subscription
    */
   public Subscription(
-      HostAndPort address,
+      Supplier<HostAndPort> address,
       JedisClientConfig clientConfig,
       String channel,
       long heartbeatMillis,
@@ -102,7 +106,9 @@ public final class Subscription implements AutoCloseable {
       Connection c = null;
       try {
         aliveAt = System.nanoTime();
-        c = new Connection(address, clientConfig);
+        HostAndPort target = address.get();
+        connectedTo = target;
+        c = new Connection(target, clientConfig);
         connection = c;
         c.connect();
         if (closed) {
@@ -112,7 +118,7 @@ public final class Subscription implements AutoCloseable {
         pubSub.proceed(c, channel);
       } catch (RuntimeException e) {
         if (!closed) {
-          LOG.debug("push subscription to {} lost: {}", address, e.toString());
+          LOG.debug("push subscription to {} lost: {}", connectedTo, e.toString());
         }
       } finally {
         active = null;
@@ -136,7 +142,7 @@ public final class Subscription implements AutoCloseable {
       }
       if (backoff == 2_000 && !warned) {
         warned = true; // once per outage
-        LOG.warn("push subscription to {}: Redis unreachable, retrying every 2 s", address);
+        LOG.warn("push subscription to {}: Redis unreachable, retrying every 2 s", connectedTo);
       }
       if (backoff > 0) {
         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(backoff));
@@ -159,11 +165,21 @@ public final class Subscription implements AutoCloseable {
           LOG.debug("push subscription heartbeat not sent: {}", e.toString());
         }
       }
+      HostAndPort target = safeAddress();
+      if (c != null && target != null && !target.equals(connectedTo)) {
+        LOG.info("push subscription: the Redis master is now {}; subscribing there", target);
+        try {
+          c.forceDisconnect();
+        } catch (IOException | RuntimeException e) {
+          LOG.debug("closing the old subscription failed: {}", e.toString());
+        }
+        continue;
+      }
       if (c != null && System.nanoTime() - aliveAt > 3 * heartbeatNanos) {
         silentRestarts.incrementAndGet();
         LOG.warn(
             "push subscription to {}: no answer for {} ms; connecting again",
-            address,
+            connectedTo,
             TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - aliveAt));
         aliveAt = System.nanoTime();
         try {
@@ -172,6 +188,14 @@ public final class Subscription implements AutoCloseable {
           LOG.debug("closing a silent subscription failed: {}", e.toString());
         }
       }
+    }
+  }
+
+  private HostAndPort safeAddress() {
+    try {
+      return address.get();
+    } catch (RuntimeException e) {
+      return null;
     }
   }
 
