@@ -28,7 +28,10 @@ import java.util.Objects;
  *   <tr><td>maxMessageBytes</td><td>64 KiB</td><td>largest frame or HTTP body a client may
  *       send</td></tr>
  *   <tr><td>maxConnectionsPerUser</td><td>5</td><td>per node; more are refused</td></tr>
- *   <tr><td>maxConnections</td><td>100,000</td><td>per node; more are refused</td></tr>
+ *   <tr><td>maxConnections</td><td>100,000</td><td>per node, sessions still connecting
+ *       included; more are refused</td></tr>
+ *   <tr><td>connectTimeout</td><td>10 s</td><td>a session that has not connected to the namespace
+ *       by then is closed</td></tr>
  *   <tr><td>ackTimeout</td><td>60 s</td><td>how long a node waits for an event's
  *       acknowledgement (an unacknowledged event is delivered again at the next connect)</td></tr>
  *   <tr><td>ackFlushInterval</td><td>100 ms</td><td>acknowledgements are written to Redis in
@@ -59,6 +62,7 @@ public final class PushConfig {
   private final int maxConnectionsPerUser;
   private final int maxConnections;
   private final Duration ackTimeout;
+  private final Duration connectTimeout;
   private final Duration ackFlushInterval;
   private final int replayBatch;
   private final Duration redisHeartbeat;
@@ -80,6 +84,7 @@ public final class PushConfig {
     this.maxConnectionsPerUser = b.maxConnectionsPerUser;
     this.maxConnections = b.maxConnections;
     this.ackTimeout = b.ackTimeout;
+    this.connectTimeout = b.connectTimeout;
     this.ackFlushInterval = b.ackFlushInterval;
     this.replayBatch = b.replayBatch;
     this.redisHeartbeat = b.redisHeartbeat;
@@ -126,6 +131,7 @@ public final class PushConfig {
     b.maxConnectionsPerUser = maxConnectionsPerUser;
     b.maxConnections = maxConnections;
     b.ackTimeout = ackTimeout;
+    b.connectTimeout = connectTimeout;
     b.ackFlushInterval = ackFlushInterval;
     b.replayBatch = replayBatch;
     b.redisHeartbeat = redisHeartbeat;
@@ -233,6 +239,13 @@ public final class PushConfig {
   }
 
   /**
+   * @return how long a session may stay without connecting to the namespace
+   */
+  public Duration connectTimeout() {
+    return connectTimeout;
+  }
+
+  /**
    * @return how often acknowledgements are written
    */
   public Duration ackFlushInterval() {
@@ -322,6 +335,7 @@ public final class PushConfig {
     private int maxConnectionsPerUser = 5;
     private int maxConnections = 100_000;
     private Duration ackTimeout = Duration.ofSeconds(60);
+    private Duration connectTimeout = Duration.ofSeconds(10);
     private Duration ackFlushInterval = Duration.ofMillis(100);
     private int replayBatch = 100;
     private Duration redisHeartbeat = Duration.ofSeconds(2);
@@ -462,6 +476,18 @@ public final class PushConfig {
      */
     public Builder ackTimeout(Duration timeout) {
       this.ackTimeout = range("ackTimeout", timeout, Duration.ofSeconds(1), Duration.ofHours(1));
+      return this;
+    }
+
+    /**
+     * @param timeout how long an Engine.IO session may stay without connecting to the namespace
+     *     (and so without a user), 1 s to 5 min; such sessions count against {@link
+     *     #maxConnections(int)} meanwhile
+     * @return this
+     */
+    public Builder connectTimeout(Duration timeout) {
+      this.connectTimeout =
+          range("connectTimeout", timeout, Duration.ofSeconds(1), Duration.ofMinutes(5));
       return this;
     }
 

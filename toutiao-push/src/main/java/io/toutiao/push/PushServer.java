@@ -76,7 +76,6 @@ public final class PushServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PushServer.class);
   private static final String USER = "toutiao.push.user";
   private static final String REFUSED = "toutiao.push.refused";
-  private static final long ADMISSION_TIMEOUT_SECONDS = 10;
 
   private final UnifiedJedis redis;
   private final PushConfig config;
@@ -88,6 +87,10 @@ public final class PushServer implements AutoCloseable {
   private final String userHeader = "x-toutiao-push-" + UUID.randomUUID();
   private final Map<String, Set<Session>> byUser = new ConcurrentHashMap<>();
   private final Map<UUID, Session> bySession = new ConcurrentHashMap<>();
+
+  /** Engine.IO 4 sessions not yet connected to the namespace (so without a user yet). */
+  private final Set<UUID> pending = ConcurrentHashMap.newKeySet();
+
   private final AtomicInteger connections = new AtomicInteger();
   private final AtomicLong delivered = new AtomicLong();
   private final AtomicLong acknowledged = new AtomicLong();
@@ -392,8 +395,9 @@ public final class PushServer implements AutoCloseable {
    * netty-socketio calls the connect listeners once, when the transport handshake completes. An
    * Engine.IO 3 client is connected to the namespace then and admitted at once; an Engine.IO 4
    * client is admitted when its CONNECT packet has been handled ({@link #onNamespaceConnect}), so
-   * that what it is sent comes after the CONNECT answer. One that does not connect in time is
-   * closed.
+   * that what it is sent comes after the CONNECT answer. Until then it counts against {@link
+   * PushConfig#maxConnections()}; one that does not connect within {@link
+   * PushConfig#connectTimeout()} is closed.
    */
   private void onConnect(SocketIOClient client) {
     if (client.getEngineIOVersion() != EngineIOVersion.V4) {
@@ -401,15 +405,22 @@ public final class PushServer implements AutoCloseable {
       return;
     }
     UUID sessionId = client.getSessionId();
+    // sessions still connecting count against the node's limit: they hold sockets too
+    if (connections.get() + pending.size() >= config.maxConnections()) {
+      refused.incrementAndGet();
+      close(client);
+      return;
+    }
+    pending.add(sessionId);
     retries.schedule(
         () -> {
-          if (!bySession.containsKey(sessionId) && connected(client)) {
+          if (pending.remove(sessionId)) {
             refused.incrementAndGet();
-            client.disconnect();
+            close(client);
           }
         },
-        ADMISSION_TIMEOUT_SECONDS,
-        TimeUnit.SECONDS);
+        config.connectTimeout().toMillis(),
+        TimeUnit.MILLISECONDS);
   }
 
   private void onNamespaceConnect(ClientHead head) {
@@ -417,8 +428,9 @@ public final class PushServer implements AutoCloseable {
     if (client == null
         || Boolean.TRUE.equals(client.get(REFUSED))
         || bySession.containsKey(client.getSessionId())
-        || !connected(client)) {
-      return;
+        || !connected(client)
+        || !pending.remove(client.getSessionId())) {
+      return; // refused, admitted already, gone, or timed out
     }
     admit(client);
   }
@@ -475,10 +487,23 @@ public final class PushServer implements AutoCloseable {
 
   private void refuse(SocketIOClient client, String code, String message) {
     client.sendEvent("push error", Map.of("code", code, "message", message));
-    client.disconnect();
+    close(client);
+  }
+
+  /**
+   * Ends the whole Engine.IO session and its socket, not only the namespace connection (which a
+   * hostile client could ignore).
+   */
+  private static void close(SocketIOClient client) {
+    if (client instanceof NamespaceClient namespaceClient) {
+      namespaceClient.getBaseClient().disconnect();
+    } else {
+      client.disconnect();
+    }
   }
 
   private void onDisconnect(SocketIOClient client) {
+    pending.remove(client.getSessionId());
     Session session = bySession.remove(client.getSessionId());
     if (session == null) {
       return;

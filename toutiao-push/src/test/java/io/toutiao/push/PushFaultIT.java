@@ -138,6 +138,75 @@ class PushFaultIT {
     assertThat(moved.drain(Duration.ofMillis(300))).isEmpty();
   }
 
+  /** An Engine.IO session that never connects to the namespace: it only answers pings. */
+  static final class Squatter extends okhttp3.WebSocketListener {
+    final java.util.concurrent.CompletableFuture<Void> opened =
+        new java.util.concurrent.CompletableFuture<>();
+    final java.util.concurrent.CompletableFuture<Void> closed =
+        new java.util.concurrent.CompletableFuture<>();
+
+    @Override
+    public void onMessage(okhttp3.WebSocket socket, String text) {
+      if (text.startsWith("0")) {
+        opened.complete(null);
+      } else if (text.equals("2")) {
+        socket.send("3");
+      }
+    }
+
+    @Override
+    public void onClosing(okhttp3.WebSocket socket, int code, String reason) {
+      closed.complete(null);
+    }
+
+    @Override
+    public void onFailure(okhttp3.WebSocket socket, Throwable t, okhttp3.Response response) {
+      closed.complete(null);
+    }
+  }
+
+  @Test
+  void sessionsThatNeverConnectCountAgainstTheLimitAndAreClosedAfterTheConnectTimeout(
+      RedisServer redis) throws Exception {
+    PushConfig config =
+        Nodes.settings().maxConnections(3).connectTimeout(Duration.ofSeconds(2)).build();
+    UnifiedJedis jedis = keep(Nodes.redis(redis));
+    PushServer node = keep(Nodes.node(jedis, redis.port(), config));
+    okhttp3.OkHttpClient http = new okhttp3.OkHttpClient();
+    okhttp3.Request handshake =
+        new okhttp3.Request.Builder()
+            .url("ws://127.0.0.1:" + node.port() + "/socket.io/?EIO=4&transport=websocket")
+            .build();
+    List<Squatter> squatters = new ArrayList<>();
+    List<okhttp3.WebSocket> sockets = new ArrayList<>();
+    try {
+      for (int i = 0; i < 4; i++) {
+        Squatter squatter = new Squatter();
+        squatters.add(squatter);
+        sockets.add(http.newWebSocket(handshake, squatter));
+        squatter.opened.get(10, java.util.concurrent.TimeUnit.SECONDS);
+      }
+      // the fourth is over the limit: closed at once, while the first three wait
+      squatters.get(3).closed.get(5, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(squatters.get(0).closed).isNotDone();
+      // a real client is refused too while the node is full
+      TestClient early = keep(TestClient.query(node.port(), "valid.2060"));
+      java.util.concurrent.CompletableFuture.anyOf(early.disconnected, early.connectError)
+          .get(10, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(early.connected).isNotDone();
+      // the connect timeout closes the squatters, whatever they answer to pings
+      for (int i = 0; i < 3; i++) {
+        squatters.get(i).closed.get(10, java.util.concurrent.TimeUnit.SECONDS);
+      }
+      TestClient later = keep(TestClient.query(node.port(), "valid.2060").awaitConnected());
+      String id = new PushPublisher(jedis, config).toUser("2060", "news", "room again");
+      assertThat(later.take(1, WAIT)).extracting(Received::id).containsExactly(id);
+    } finally {
+      sockets.forEach(s -> s.cancel());
+      http.dispatcher().executorService().shutdown();
+    }
+  }
+
   @Test
   void redisKilledUnderConnectedClientsThenBackDeliveryResumes(RedisServer redis) throws Exception {
     PushConfig config = Nodes.settings().build();
