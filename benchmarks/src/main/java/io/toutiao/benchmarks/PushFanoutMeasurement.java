@@ -22,6 +22,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakerFactory;
 import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 import io.toutiao.push.PushConfig;
 import io.toutiao.push.PushPublisher;
+import io.toutiao.push.internal.Inbox;
 import io.toutiao.testing.JavaProcess;
 import io.toutiao.testing.RedisServer;
 import java.net.URI;
@@ -68,10 +69,7 @@ public final class PushFanoutMeasurement {
     int perUser = (connections + users - 1) / users;
     int deliveries = rounds * users * perUser;
     int warmupDeliveries = warmup * users * perUser;
-    AtomicLongArray latencies = new AtomicLongArray(deliveries);
-    AtomicInteger received = new AtomicInteger();
-    AtomicInteger measured = new AtomicInteger();
-    AtomicLong duplicates = new AtomicLong();
+    Tally tally = new Tally(connections, deliveries);
     try (RedisServer redis = RedisServer.start();
         JavaProcess node =
             JavaProcess.builder(PushNodeMain.class)
@@ -86,14 +84,12 @@ public final class PushFanoutMeasurement {
       long[] idle = stats(node);
       EventLoopGroup group = new NioEventLoopGroup(2);
       try {
-        CountDownLatch connected = new CountDownLatch(connections);
-        Semaphore inFlight = new Semaphore(200);
+        CountDownLatch connected = tally.connected;
         long connectStart = System.nanoTime();
         for (int i = 0; i < connections; i++) {
-          inFlight.acquire();
+          tally.inFlight.acquire();
           String user = Integer.toString(i % users);
-          connect(
-              group, port, user, connected, inFlight, latencies, received, measured, duplicates);
+          connect(group, port, user, tally);
         }
         if (!connected.await(120, TimeUnit.SECONDS)) {
           throw new IllegalStateException(
@@ -124,13 +120,14 @@ public final class PushFanoutMeasurement {
         }
         long publishMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (received.get() < deliveries + warmupDeliveries && System.nanoTime() < deadline) {
+        while (tally.received.get() < deliveries + warmupDeliveries
+            && System.nanoTime() < deadline) {
           Thread.sleep(50);
         }
-        int got = received.get() - warmupDeliveries;
+        int got = tally.received.get() - warmupDeliveries;
         long[] sorted = new long[Math.min(got, deliveries)];
         for (int i = 0; i < sorted.length; i++) {
-          sorted[i] = latencies.get(i);
+          sorted[i] = tally.latencies.get(i);
         }
         Arrays.sort(sorted);
         System.out.printf(
@@ -156,7 +153,7 @@ public final class PushFanoutMeasurement {
             rounds * users * 1000L / Math.max(1, publishMillis),
             deliveries,
             got,
-            duplicates.get());
+            tally.duplicates.get());
         if (sorted.length > 0) {
           System.out.printf(
               "delivery latency publish -> client: p50 %.2f ms, p90 %.2f ms, p99 %.2f ms,"
@@ -208,26 +205,7 @@ public final class PushFanoutMeasurement {
     return node.lines().stream().filter(l -> l.startsWith("STATS ")).toList();
   }
 
-  /** Orders stream ids ({@code ms-seq}). */
-  static int compareIds(String a, String b) {
-    int da = a.indexOf('-');
-    int db = b.indexOf('-');
-    int c = Long.compare(Long.parseLong(a.substring(0, da)), Long.parseLong(b.substring(0, db)));
-    return c != 0
-        ? c
-        : Long.compare(Long.parseLong(a.substring(da + 1)), Long.parseLong(b.substring(db + 1)));
-  }
-
-  private static void connect(
-      EventLoopGroup group,
-      int port,
-      String user,
-      CountDownLatch connected,
-      Semaphore inFlight,
-      AtomicLongArray latencies,
-      AtomicInteger received,
-      AtomicInteger measured,
-      AtomicLong duplicates) {
+  private static void connect(EventLoopGroup group, int port, String user, Tally tally) {
     URI uri =
         URI.create(
             "ws://127.0.0.1:" + port + "/socket.io/?EIO=4&transport=websocket&token=valid." + user);
@@ -245,54 +223,44 @@ public final class PushFanoutMeasurement {
                 ch.pipeline()
                     .addLast(new HttpClientCodec())
                     .addLast(new HttpObjectAggregator(65_536))
-                    .addLast(
-                        new EngineIoClient(
-                            handshaker,
-                            connected,
-                            inFlight,
-                            latencies,
-                            received,
-                            measured,
-                            duplicates));
+                    .addLast(new EngineIoClient(handshaker, tally));
               }
             })
         .connect("127.0.0.1", port)
         .addListener(
             f -> {
               if (!f.isSuccess()) {
-                inFlight.release();
+                tally.inFlight.release();
                 System.err.println("connect failed: " + f.cause());
               }
             });
   }
 
+  /** What every connection reports into: connects, receipts, latencies, repeats. */
+  private static final class Tally {
+    final CountDownLatch connected;
+    final Semaphore inFlight = new Semaphore(200);
+    final AtomicLongArray latencies;
+    final AtomicInteger received = new AtomicInteger();
+    final AtomicInteger measured = new AtomicInteger();
+    final AtomicLong duplicates = new AtomicLong();
+
+    Tally(int connections, int deliveries) {
+      this.connected = new CountDownLatch(connections);
+      this.latencies = new AtomicLongArray(deliveries);
+    }
+  }
+
   /** Just enough of Engine.IO 4 and Socket.IO 4: open, connect, ping/pong, events with acks. */
   private static final class EngineIoClient extends SimpleChannelInboundHandler<Object> {
     private final WebSocketClientHandshaker handshaker;
-    private final CountDownLatch connected;
-    private final Semaphore inFlight;
-    private final AtomicLongArray latencies;
-    private final AtomicInteger received;
-    private final AtomicInteger measured;
-    private final AtomicLong duplicates;
+    private final Tally tally;
     private String lastId = "0-0";
     private boolean counted;
 
-    EngineIoClient(
-        WebSocketClientHandshaker handshaker,
-        CountDownLatch connected,
-        Semaphore inFlight,
-        AtomicLongArray latencies,
-        AtomicInteger received,
-        AtomicInteger measured,
-        AtomicLong duplicates) {
+    EngineIoClient(WebSocketClientHandshaker handshaker, Tally tally) {
       this.handshaker = handshaker;
-      this.connected = connected;
-      this.inFlight = inFlight;
-      this.latencies = latencies;
-      this.received = received;
-      this.measured = measured;
-      this.duplicates = duplicates;
+      this.tally = tally;
     }
 
     @Override
@@ -316,8 +284,8 @@ public final class PushFanoutMeasurement {
       } else if (text.startsWith("40")) {
         if (!counted) {
           counted = true;
-          connected.countDown();
-          inFlight.release();
+          tally.connected.countDown();
+          tally.inFlight.release();
         }
       } else if (text.equals("2")) {
         ch.writeAndFlush(new TextWebSocketFrame("3"));
@@ -329,15 +297,15 @@ public final class PushFanoutMeasurement {
         long sent = args.path(1).path("t").asLong();
         boolean warm = args.path(1).path("w").asInt() == 1;
         String id = args.path(2).asText();
-        if (compareIds(id, lastId) <= 0) {
-          duplicates.incrementAndGet();
+        if (Inbox.compare(id, lastId) <= 0) {
+          tally.duplicates.incrementAndGet();
         }
         lastId = id;
-        received.incrementAndGet();
+        tally.received.incrementAndGet();
         if (!warm) {
-          int slot = measured.getAndIncrement();
-          if (slot < latencies.length()) {
-            latencies.set(slot, now - sent);
+          int slot = tally.measured.getAndIncrement();
+          if (slot < tally.latencies.length()) {
+            tally.latencies.set(slot, now - sent);
           }
         }
         if (!ackId.isEmpty()) {

@@ -143,8 +143,7 @@ public final class PushPublisher {
       throw new PushRequestException("limit must be between 1 and 10000, got " + limit);
     }
     try {
-      String acked = redis.get(config.ackedKey(userId));
-      String from = acked == null || !Inbox.isId(acked) ? "-" : "(" + acked;
+      String from = "(" + Inbox.acknowledged(redis, config, userId);
       List<PushEvent> events = new ArrayList<>();
       for (StreamEntry entry : redis.xrange(config.inboxKey(userId), from, "+", limit)) {
         events.add(

@@ -33,6 +33,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -570,18 +571,15 @@ public final class PushServer implements AutoCloseable {
         if (session.closed) {
           continue;
         }
-        if (session.catchingUp) {
-          session.dirty = true;
-        } else if (previous.equals(session.last)) {
+        if (!session.catchingUp && previous.equals(session.last)) {
           emit(session, id, event, data);
-        } else if (Inbox.compare(id, session.last) > 0) {
-          // something between what it has and this one was missed: read it from the inbox
-          session.catchingUp = true;
+        } else if (session.catchingUp || Inbox.compare(id, session.last) > 0) {
+          // being caught up, or something between what it has and this one was missed
           gap = true;
         }
       }
       if (gap) {
-        submitCatchUp(session);
+        startCatchUp(session); // reads the inbox, or marks the running catch-up to read again
       }
     }
   }
@@ -627,7 +625,7 @@ public final class PushServer implements AutoCloseable {
   private void submitCatchUp(Session session) {
     try {
       catchUp.execute(() -> catchUp(session));
-    } catch (java.util.concurrent.RejectedExecutionException e) {
+    } catch (RejectedExecutionException e) {
       LOG.trace("push: node closing, no catch-up");
     }
   }
@@ -640,8 +638,7 @@ public final class PushServer implements AutoCloseable {
         from = session.last;
       }
       if (from == null) {
-        String acked = redis.get(config.ackedKey(session.user));
-        from = acked != null && Inbox.isId(acked) ? acked : Inbox.START;
+        from = Inbox.acknowledged(redis, config, session.user);
         synchronized (session) {
           session.last = from;
         }
@@ -672,7 +669,7 @@ public final class PushServer implements AutoCloseable {
       LOG.debug("push: catching up user {} failed, retrying: {}", session.user, e.toString());
       try {
         retries.schedule(() -> submitCatchUp(session), 1, TimeUnit.SECONDS);
-      } catch (java.util.concurrent.RejectedExecutionException closing) {
+      } catch (RejectedExecutionException closing) {
         LOG.trace("push: node closing, no retry");
       }
     }

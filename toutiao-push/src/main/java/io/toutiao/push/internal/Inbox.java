@@ -2,6 +2,7 @@ package io.toutiao.push.internal;
 
 import io.toutiao.push.PushConfig;
 import java.util.List;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
  * The Redis side of the inboxes, shared by the publisher and the nodes: the scripts and the id
@@ -71,6 +72,19 @@ public final class Inbox {
         event,
         data,
         userId);
+  }
+
+  /**
+   * Reads a user's acknowledged cursor: where delivery to a new connection starts (exclusive).
+   *
+   * @param redis the client
+   * @param config the settings
+   * @param userId the user
+   * @return the acknowledged id, or {@link #START} when there is none (or it is not an id)
+   */
+  public static String acknowledged(UnifiedJedis redis, PushConfig config, String userId) {
+    String acked = redis.get(config.ackedKey(userId));
+    return acked != null && isId(acked) ? acked : START;
   }
 
   /**
